@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Archivum.Cli;
+
+/// <summary>Every sub-command of <c>archivum</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield break;
+    }
+}

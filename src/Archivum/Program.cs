@@ -1,0 +1,3 @@
+using Archivum.Cli;
+
+return await ArchivumCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test of Archivum and prints one summary line: "N passed, N failed[, N skipped]".
+# As root on Debian it first installs what the tests use as outside oracles (DCMTK, pydicom's
+# files, GDCM, dicom3tools), so a fresh machine needs nothing set up by hand.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
+[ -d /usr/lib/python3/dist-packages/pydicom/data ] || need+=(python3-pydicom)
+command -v gdcmdump >/dev/null 2>&1 || need+=(libgdcm-tools)
+command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing test oracles: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null \
+      || { echo "apt-get install ${need[*]} failed" >&2; exit 2; }
+  else
+    echo "missing test oracles (${need[*]}); run as root to install them, or install them yourself" >&2
+  fi
+fi
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+dotnet test Archivum.slnx -c Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+
+if [ "$files" = 0 ]; then
+  echo "0 passed, 1 failed (no test results: the build or the test host failed)"
+  exit 1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+if [ "$failed" -gt 0 ] || [ "$status" -ne 0 ] || [ "$passed" = 0 ]; then
+  exit 1
+fi
+exit 0
