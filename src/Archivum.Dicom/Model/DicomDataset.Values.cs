@@ -113,6 +113,38 @@ public sealed partial class DicomDataset
         return index < values.Length ? DicomPersonName.Parse(values[index]) : null;
     }
 
+    /// <summary>A DA, TM or DT value with its precision, or null when absent, empty or malformed.</summary>
+    public DicomDateTime? GetDateTime(DicomTag tag, int index = 0)
+    {
+        if (this[tag] is not DicomValueElement { VR: DicomVR.DA or DicomVR.TM or DicomVR.DT } e)
+        {
+            return null;
+        }
+        var values = GetStrings(tag);
+        return index < values.Length && DicomDateTime.TryParse(values[index], e.VR, out var value) ? value : null;
+    }
+
+    /// <summary>A DA value as a date, or null.</summary>
+    public DateOnly? GetDate(DicomTag tag) => GetDateTime(tag)?.Date;
+
+    /// <summary>A TM value as a time of day, or null.</summary>
+    public TimeOnly? GetTime(DicomTag tag) => GetDateTime(tag)?.Time;
+
+    /// <summary>Sets a DA, TM or DT value (per the dictionary's VR) at the value's precision.</summary>
+    public void SetDateTime(DicomTag tag, DicomDateTime value)
+    {
+        var vr = VRFromDictionary(tag);
+        SetString(tag, vr, value.ToString(vr));
+    }
+
+    /// <summary>Sets a DA value.</summary>
+    public void SetDate(DicomTag tag, DateOnly date) =>
+        SetString(tag, DicomVR.DA, date.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
+
+    /// <summary>Sets a TM value to the microsecond.</summary>
+    public void SetTime(DicomTag tag, TimeOnly time) =>
+        SetString(tag, DicomVR.TM, time.ToString("HHmmss.ffffff", CultureInfo.InvariantCulture));
+
     /// <summary>The items of a sequence (empty when absent).</summary>
     public IReadOnlyList<DicomDataset> GetSequence(DicomTag tag) => this[tag] is DicomSequence s ? s.Items : [];
 

@@ -14,6 +14,14 @@ namespace Archivum.Dicom.Dictionary
         public static string? GetKeyword(DicomTag tag) => null;
     }
 }
+namespace Archivum.Dicom.Dictionary
+{
+    public sealed class DicomUidInfo { public string Uid { get; init; } = ""; }
+    public static class DicomUidRegistry
+    {
+        public static bool TryGetByKeyword(ReadOnlySpan<char> keyword, [NotNullWhen(true)] out DicomUidInfo? info) { info = keyword switch { "ImplicitVRLittleEndian" => new() { Uid = "1.2.840.10008.1.2" }, "ExplicitVRLittleEndian" => new() { Uid = "1.2.840.10008.1.2.1" }, "ExplicitVRBigEndian" => new() { Uid = "1.2.840.10008.1.2.2" }, "DeflatedExplicitVRLittleEndian" => new() { Uid = "1.2.840.10008.1.2.1.99" }, _ => null }; return info != null; }
+    }
+}
 namespace Archivum.Dicom.CharacterSets
 {
     public sealed class DicomCharacterSet
