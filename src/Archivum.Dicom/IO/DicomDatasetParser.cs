@@ -42,6 +42,19 @@ internal sealed class DicomDatasetParser
 
     private void ReadElements(DicomDataset dataset, DicomEncoding encoding, long end, int depth, bool topLevel)
     {
+        dataset.BeginLoad();
+        try
+        {
+            ReadElementsInto(dataset, encoding, end, depth, topLevel);
+        }
+        finally
+        {
+            dataset.EndLoad();
+        }
+    }
+
+    private void ReadElementsInto(DicomDataset dataset, DicomEncoding encoding, long end, int depth, bool topLevel)
+    {
         while (_input.Position < end)
         {
             if (!_input.TryPeek(8, out var window))
@@ -193,7 +206,16 @@ internal sealed class DicomDatasetParser
             }
         }
         CheckAvailable(length, tag);
-        dataset.AppendInOrder(new DicomValueElement(tag, vr, ReadValue(length, vr, encoding)));
+        dataset.AppendInOrder(ReadValueElement(tag, vr, length, encoding));
+    }
+
+    private DicomValueElement ReadValueElement(DicomTag tag, DicomVR vr, uint length, DicomEncoding encoding)
+    {
+        if (length < _options.LargeValueThreshold || _input.IsMemory || _input.RandomAccess is null)
+        {
+            return new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding));
+        }
+        return new DicomValueElement(tag, vr, ReadValue(length, vr, encoding));
     }
 
     private DicomBuffer ReadValue(uint length, DicomVR vr, DicomEncoding encoding)
@@ -205,6 +227,12 @@ internal sealed class DicomDatasetParser
             _input.Skip(length);
             return deferred;
         }
+        return DicomBuffer.FromBytes(ReadInMemory(length, vr, encoding));
+    }
+
+    private ReadOnlyMemory<byte> ReadInMemory(uint length, DicomVR vr, DicomEncoding encoding)
+    {
+        int swapUnit = encoding.LittleEndian ? 1 : vr.SwapUnit();
         if (length > int.MaxValue)
         {
             throw Fail($"a value of {length} bytes is too large to hold in memory", null);
@@ -215,7 +243,7 @@ internal sealed class DicomDatasetParser
             // ReadBytes copied: swapping in place does not touch the caller's memory.
             ByteSwap.InPlace(System.Runtime.InteropServices.MemoryMarshal.AsMemory(bytes).Span, swapUnit);
         }
-        return DicomBuffer.FromBytes(bytes);
+        return bytes;
     }
 
     private void ReadSequence(DicomDataset dataset, DicomTag tag, DicomEncoding encoding, uint length, int depth)

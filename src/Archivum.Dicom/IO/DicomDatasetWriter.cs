@@ -57,17 +57,17 @@ internal sealed class DicomDatasetWriter(Stream stream, DicomEncoding encoding, 
         int swapUnit = encoding.LittleEndian ? 1 : element.VR.SwapUnit();
         if (swapUnit > 1)
         {
-            var copy = element.Buffer.Memory.ToArray();
+            var copy = element.Memory.ToArray();
             ByteSwap.InPlace(copy, swapUnit);
             stream.Write(copy);
         }
-        else if (element.Buffer.IsInMemory)
+        else if (element.IsDeferred)
         {
-            stream.Write(element.Buffer.Memory.Span);
+            element.Buffer.CopyTo(stream);
         }
         else
         {
-            element.Buffer.CopyTo(stream);
+            stream.Write(element.Memory.Span);
         }
         if ((length & 1) == 1)
         {

@@ -1,13 +1,32 @@
+using System.Runtime.InteropServices;
+
 namespace Archivum.Dicom.IO;
 
 /// <summary>Input over caller memory: values are slices of it, nothing is copied.</summary>
-internal sealed class MemoryDicomInput(ReadOnlyMemory<byte> memory, long baseOffset = 0) : DicomInput
+internal sealed class MemoryDicomInput : DicomInput
 {
+    private readonly ReadOnlyMemory<byte> _memory;
+    private readonly long _baseOffset;
+    // When the memory is an array (the usual case), spans are made from it directly: cheaper than
+    // ReadOnlyMemory.Span, which the parser would otherwise pay on every element header.
+    private readonly byte[]? _array;
+    private readonly int _arrayOffset;
     private int _position;
 
-    public override long Position => baseOffset + _position;
+    public MemoryDicomInput(ReadOnlyMemory<byte> memory, long baseOffset = 0)
+    {
+        _memory = memory;
+        _baseOffset = baseOffset;
+        if (MemoryMarshal.TryGetArray(memory, out var segment))
+        {
+            _array = segment.Array;
+            _arrayOffset = segment.Offset;
+        }
+    }
 
-    public override long? Remaining => memory.Length - _position;
+    public override long Position => _baseOffset + _position;
+
+    public override long? Remaining => _memory.Length - _position;
 
     public override IDicomRandomAccessSource? RandomAccess => null;
 
@@ -15,7 +34,9 @@ internal sealed class MemoryDicomInput(ReadOnlyMemory<byte> memory, long baseOff
 
     public override bool TryPeek(int count, out ReadOnlySpan<byte> window)
     {
-        window = memory.Span[_position..];
+        window = _array is not null
+            ? new ReadOnlySpan<byte>(_array, _arrayOffset + _position, _memory.Length - _position)
+            : _memory.Span[_position..];
         return window.Length >= count;
     }
 
@@ -23,23 +44,23 @@ internal sealed class MemoryDicomInput(ReadOnlyMemory<byte> memory, long baseOff
 
     public override ReadOnlyMemory<byte> ReadBytes(int count, bool mustCopy)
     {
-        if (count > memory.Length - _position)
+        if (count > _memory.Length - _position)
         {
             throw new EndOfStreamException();
         }
-        var slice = memory.Slice(_position, count);
+        var slice = _memory.Slice(_position, count);
         _position += count;
         return mustCopy ? slice.ToArray() : slice;
     }
 
     public override void Skip(long count)
     {
-        if (count > memory.Length - _position)
+        if (count > _memory.Length - _position)
         {
             throw new EndOfStreamException();
         }
         _position += (int)count;
     }
 
-    public override Stream OpenRemainder() => new ReadOnlyMemoryStream(memory[_position..]);
+    public override Stream OpenRemainder() => new ReadOnlyMemoryStream(_memory[_position..]);
 }

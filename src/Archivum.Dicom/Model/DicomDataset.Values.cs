@@ -35,7 +35,7 @@ public sealed partial class DicomDataset
     /// <summary>Decodes a text element's raw value with the character set in force for this data set.</summary>
     public string DecodeText(DicomValueElement element)
     {
-        var bytes = element.Buffer.Memory.Span;
+        var bytes = element.Memory.Span;
         return element.VR.IsCharacterSetSensitive() ? CharacterSet.Decode(bytes, element.VR) : DicomText.DecodeDefault(bytes);
     }
 
@@ -66,7 +66,7 @@ public sealed partial class DicomDataset
         }
         if (e.VR is DicomVR.IS or DicomVR.DS)
         {
-            var values = DicomText.SplitValues(DicomText.DecodeDefault(e.Buffer.Memory.Span), e.VR);
+            var values = DicomText.SplitValues(DicomText.DecodeDefault(e.Memory.Span), e.VR);
             if (index >= values.Length || !double.TryParse(values[index], NumberStyles.Float, CultureInfo.InvariantCulture, out double d))
             {
                 return false;
@@ -78,7 +78,7 @@ public sealed partial class DicomDataset
         {
             return false;
         }
-        var span = e.Buffer.Memory.Span[(index * size)..];
+        var span = e.Memory.Span[(index * size)..];
         return e.VR switch
         {
             DicomVR.US or DicomVR.OW => TryConvert(BinaryPrimitives.ReadUInt16LittleEndian(span), out value),
@@ -216,7 +216,7 @@ public sealed partial class DicomDataset
         {
             return [];
         }
-        var span = e.Buffer.Memory.Span;
+        var span = e.Memory.Span;
         var tags = new DicomTag[span.Length / 4];
         for (int i = 0; i < tags.Length; i++)
         {
@@ -295,7 +295,7 @@ public sealed partial class DicomDataset
         {
             return $"({e.Length} bytes)";
         }
-        var span = e.Buffer.Memory.Span;
+        var span = e.Memory.Span;
         int size = e.VR.ValueSize();
         var sb = new StringBuilder();
         for (int i = 0; i + size <= span.Length; i += size)

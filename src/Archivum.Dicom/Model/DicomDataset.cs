@@ -10,10 +10,13 @@ namespace Archivum.Dicom.Model;
 /// </summary>
 public sealed partial class DicomDataset : IEnumerable<DicomElement>
 {
-    private readonly List<DicomElement> _elements;
+    // Tags sit next to their elements so that lookups do not chase pointers, and stores into a
+    // struct array need no covariance check (a List<DicomElement> store does).
+    private Entry[] _entries;
+    private int _count;
     private DicomCharacterSet? _ownCharacterSet;
 
-    public DicomDataset() => _elements = [];
+    public DicomDataset() => _entries = [];
 
     public DicomDataset(IEnumerable<DicomElement> elements) : this()
     {
@@ -23,10 +26,10 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         }
     }
 
-    internal DicomDataset(int capacity) => _elements = new List<DicomElement>(capacity);
+    internal DicomDataset(int capacity) => _entries = new Entry[capacity];
 
     /// <summary>Number of elements at this level (items of sequences not counted).</summary>
-    public int Count => _elements.Count;
+    public int Count => _count;
 
     /// <summary>
     /// For a sequence item: the data set holding the sequence. Items inherit its character set
@@ -51,7 +54,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     public bool TryGet(DicomTag tag, [NotNullWhen(true)] out DicomElement? element)
     {
         int i = IndexOf(tag);
-        element = i >= 0 ? _elements[i] : null;
+        element = i >= 0 ? _entries[i].Element : null;
         return element is not null;
     }
 
@@ -77,8 +80,8 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         int i = IndexOf(element.Tag);
         if (i >= 0)
         {
-            Detach(_elements[i]);
-            _elements[i] = element;
+            Detach(_entries[i].Element);
+            _entries[i].Element = element;
             Attach(element);
         }
         else
@@ -95,8 +98,8 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         {
             return false;
         }
-        Detach(_elements[i]);
-        _elements.RemoveAt(i);
+        Detach(_entries[i].Element);
+        RemoveAt(i);
         return true;
     }
 
@@ -104,12 +107,12 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     public int RemoveAll(Predicate<DicomElement> match)
     {
         int removed = 0;
-        for (int i = _elements.Count - 1; i >= 0; i--)
+        for (int i = _count - 1; i >= 0; i--)
         {
-            if (match(_elements[i]))
+            if (match(_entries[i].Element))
             {
-                Detach(_elements[i]);
-                _elements.RemoveAt(i);
+                Detach(_entries[i].Element);
+                RemoveAt(i);
                 removed++;
             }
         }
@@ -118,11 +121,12 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
 
     public void Clear()
     {
-        foreach (var e in _elements)
+        for (int i = 0; i < _count; i++)
         {
-            Detach(e);
+            Detach(_entries[i].Element);
         }
-        _elements.Clear();
+        Array.Clear(_entries, 0, _count);
+        _count = 0;
     }
 
     /// <summary>
@@ -131,9 +135,13 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     /// </summary>
     internal void AppendInOrder(DicomElement element)
     {
-        if (_elements.Count == 0 || _elements[^1].Tag < element.Tag)
+        if (_count == 0 || _entries[_count - 1].Tag < element.Tag.Value)
         {
-            _elements.Add(element);
+            if (_count == _entries.Length)
+            {
+                Grow();
+            }
+            _entries[_count++] = new Entry(element.Tag.Value, element);
             Attach(element);
         }
         else
@@ -142,17 +150,34 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         }
     }
 
-    public List<DicomElement>.Enumerator GetEnumerator() => _elements.GetEnumerator();
+    /// <summary>Enumerates the elements in tag order without allocating.</summary>
+    public Enumerator GetEnumerator() => new(this);
 
     IEnumerator<DicomElement> IEnumerable<DicomElement>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>A struct enumerator over the elements in tag order.</summary>
+    public struct Enumerator(DicomDataset dataset) : IEnumerator<DicomElement>
+    {
+        private int _index = -1;
+
+        public readonly DicomElement Current => dataset._entries[_index].Element;
+
+        readonly object IEnumerator.Current => Current;
+
+        public bool MoveNext() => ++_index < dataset._count;
+
+        public void Reset() => _index = -1;
+
+        public readonly void Dispose() { }
+    }
+
     /// <summary>A deep copy: nested items are copied; value buffers (immutable) are shared.</summary>
     public DicomDataset Clone()
     {
-        var copy = new DicomDataset(_elements.Count) { HasUndefinedLength = HasUndefinedLength };
-        foreach (var e in _elements)
+        var copy = new DicomDataset(_count) { HasUndefinedLength = HasUndefinedLength };
+        foreach (var e in this)
         {
             copy.AppendInOrder(e switch
             {
@@ -167,12 +192,13 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     private int IndexOf(DicomTag tag)
     {
         // Binary search over the sorted list; the common case of a lookup near the end stays cheap.
-        int lo = 0, hi = _elements.Count - 1;
+        int lo = 0, hi = _count - 1;
         uint v = tag.Value;
+        var entries = _entries;
         while (lo <= hi)
         {
             int mid = lo + ((hi - lo) >> 1);
-            uint m = _elements[mid].Tag.Value;
+            uint m = entries[mid].Tag;
             if (m == v)
             {
                 return mid;
@@ -191,8 +217,77 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
 
     private void Insert(int index, DicomElement element)
     {
-        _elements.Insert(index, element);
+        if (_count == _entries.Length)
+        {
+            Grow();
+        }
+        Array.Copy(_entries, index, _entries, index + 1, _count - index);
+        _entries[index] = new Entry(element.Tag.Value, element);
+        _count++;
         Attach(element);
+    }
+
+    private void RemoveAt(int index)
+    {
+        _count--;
+        Array.Copy(_entries, index + 1, _entries, index, _count - index);
+        _entries[_count] = default;
+    }
+
+    private void Grow()
+    {
+        if (_pooled)
+        {
+            var larger = System.Buffers.ArrayPool<Entry>.Shared.Rent(_entries.Length * 2);
+            Array.Copy(_entries, larger, _count);
+            ReturnPooled();
+            _entries = larger;
+            _pooled = true;
+            return;
+        }
+        Array.Resize(ref _entries, Math.Max(8, _entries.Length * 2));
+    }
+
+    private bool _pooled;
+
+    /// <summary>
+    /// The reader appends many elements to a data set whose final size it does not know: it grows
+    /// in pooled arrays and ends with one array of the exact size, so parsing allocates only that.
+    /// </summary>
+    internal void BeginLoad()
+    {
+        if (_count == 0 && !_pooled)
+        {
+            _entries = System.Buffers.ArrayPool<Entry>.Shared.Rent(64);
+            _pooled = true;
+        }
+    }
+
+    /// <summary>Ends <see cref="BeginLoad"/>: moves the elements into an exact-size array and returns the pooled one.</summary>
+    internal void EndLoad()
+    {
+        if (!_pooled)
+        {
+            return;
+        }
+        var exact = _count == 0 ? [] : new Entry[_count];
+        Array.Copy(_entries, exact, _count);
+        ReturnPooled();
+        _entries = exact;
+        _pooled = false;
+    }
+
+    private void ReturnPooled()
+    {
+        Array.Clear(_entries, 0, _count);
+        System.Buffers.ArrayPool<Entry>.Shared.Return(_entries);
+        _pooled = false;
+    }
+
+    private struct Entry(uint tag, DicomElement element)
+    {
+        public uint Tag = tag;
+        public DicomElement Element = element;
     }
 
     private void Attach(DicomElement element)
@@ -203,7 +298,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         }
         else if (element.Tag == SpecificCharacterSetTag && element is DicomValueElement value)
         {
-            _ownCharacterSet = DicomCharacterSet.FromSpecificCharacterSet(DicomText.DecodeDefault(value.Buffer.Memory.Span));
+            _ownCharacterSet = DicomCharacterSet.FromSpecificCharacterSet(DicomText.DecodeDefault(value.Memory.Span));
         }
     }
 
