@@ -160,6 +160,13 @@ public sealed partial class DicomDataset
         }
         // Setting (0008,0005) itself changes how the others are decoded, so encode it in the default repertoire.
         byte[] bytes = vr.IsCharacterSetSensitive() ? CharacterSet.Encode(value, vr) : Encoding.Latin1.GetBytes(value);
+        if (!Ascii.IsValid(value) && (vr.IsCharacterSetSensitive() ? CharacterSet.Decode(bytes, vr) : Encoding.Latin1.GetString(bytes)) != value)
+        {
+            // Never store a value that reads back as something else (a '?' for each character lost).
+            throw new ArgumentException(vr.IsCharacterSetSensitive()
+                ? $"'{value}' cannot be encoded in the character set '{CharacterSet}' of this data set; set Specific Character Set (0008,0005) first, e.g. to ISO_IR 192 (UTF-8)"
+                : $"{vr} values are limited to the default repertoire (PS3.5 §6.1.2.3); '{value}' is not", nameof(value));
+        }
         AddOrReplace(new DicomValueElement(tag, vr, Pad(bytes, vr)));
     }
 

@@ -22,13 +22,3 @@ namespace Archivum.Dicom.Dictionary
         public static bool TryGetByKeyword(ReadOnlySpan<char> keyword, [NotNullWhen(true)] out DicomUidInfo? info) { info = keyword switch { "ImplicitVRLittleEndian" => new() { Uid = "1.2.840.10008.1.2" }, "ExplicitVRLittleEndian" => new() { Uid = "1.2.840.10008.1.2.1" }, "ExplicitVRBigEndian" => new() { Uid = "1.2.840.10008.1.2.2" }, "DeflatedExplicitVRLittleEndian" => new() { Uid = "1.2.840.10008.1.2.1.99" }, _ => null }; return info != null; }
     }
 }
-namespace Archivum.Dicom.CharacterSets
-{
-    public sealed class DicomCharacterSet
-    {
-        public static DicomCharacterSet Default { get; } = new();
-        public static DicomCharacterSet FromSpecificCharacterSet(string? value) => Default;
-        public string Decode(ReadOnlySpan<byte> value, DicomVR vr) => System.Text.Encoding.Latin1.GetString(value);
-        public byte[] Encode(string value, DicomVR vr) => System.Text.Encoding.Latin1.GetBytes(value);
-    }
-}
