@@ -198,9 +198,17 @@ internal sealed class JsonDatasetWriter(Utf8JsonWriter writer, DicomJsonOptions 
     /// PS3.18 §F.2.2: a PN value is an object of its non-empty component groups, "Alphabetic",
     /// "Ideographic" and "Phonetic". A value whose groups are all empty is null, like any empty value.
     /// More than three groups is not valid PN; the extra '=' groups stay in "Phonetic" so nothing is lost.
+    /// Trailing spaces of each group are dropped, as those of the whole value are.
     /// </summary>
     private void WritePersonNames(string[] values)
     {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i].AsSpan().Trim("= ").IsEmpty)
+            {
+                values[i] = string.Empty;
+            }
+        }
         if (IsAllEmpty(values))
         {
             return;
@@ -208,11 +216,17 @@ internal sealed class JsonDatasetWriter(Utf8JsonWriter writer, DicomJsonOptions 
         writer.WriteStartArray(Value);
         foreach (var v in values)
         {
-            var groups = v.Split('=', 3);
-            if (groups.All(g => g.Length == 0))
+            if (v.Length == 0)
             {
                 writer.WriteNullValue();
                 continue;
+            }
+            // Trailing spaces of a group are padding, as at the end of the value (PS3.5 Table 6.2-1):
+            // "Doe =X" has the alphabetic group "Doe".
+            var groups = v.Split('=', 3);
+            for (int g = 0; g < groups.Length; g++)
+            {
+                groups[g] = groups[g].TrimEnd(' ');
             }
             writer.WriteStartObject();
             if (groups[0].Length > 0)

@@ -288,6 +288,8 @@ internal sealed class DicomJsonComparer
     /// <summary>
     /// PS3.18 §F.2.2: "The non-empty name components of each element are encoded". pydicom also writes
     /// empty groups ("Alphabetic": "" before an ideographic group). A value with no group at all is empty: null.
+    /// Trailing spaces of a group are padding as they are at the end of the value (PS3.5 Table 6.2-1);
+    /// pydicom strips them from the end of the value only.
     /// </summary>
     private static bool SamePersonName(JsonElement o, JsonElement p)
     {
@@ -296,8 +298,8 @@ internal sealed class DicomJsonComparer
         return ours.Count == peer.Count && ours.All(g => peer.TryGetValue(g.Key, out var v) && v == g.Value);
 
         static Dictionary<string, string> Groups(JsonElement value) => value.ValueKind == JsonValueKind.Object
-            ? value.EnumerateObject().Where(g => g.Value.ValueKind == JsonValueKind.String && g.Value.GetString()!.Length > 0)
-                .ToDictionary(g => g.Name, g => g.Value.GetString()!)
+            ? value.EnumerateObject().Where(g => g.Value.ValueKind == JsonValueKind.String && g.Value.GetString()!.TrimEnd(' ').Length > 0)
+                .ToDictionary(g => g.Name, g => g.Value.GetString()!.TrimEnd(' '))
             : value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0
                 ? new Dictionary<string, string> { ["Alphabetic"] = value.GetString()! }
                 : [];
