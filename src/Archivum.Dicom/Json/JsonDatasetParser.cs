@@ -244,16 +244,20 @@ internal sealed class JsonDatasetParser
                 builder.Dataset.SetValues(tag, vr, [.. ReadEach(() => ReadFloating(vr, single: false))]);
                 return;
             default:
-                var values = ReadEach(() => vr switch
+                var values = ReadEach(() =>
                 {
-                    DicomVR.PN => ReadPersonName(),
-                    DicomVR.IS or DicomVR.DS => ReadDecimalString(vr),
-                    _ => ReadText(vr),
+                    string value = vr switch
+                    {
+                        DicomVR.PN => ReadPersonName(),
+                        DicomVR.IS or DicomVR.DS => ReadDecimalString(vr),
+                        _ => ReadText(vr),
+                    };
+                    if (!vr.IsSingleValuedText() && value.Contains('\\', StringComparison.Ordinal))
+                    {
+                        throw Fail($"a value of VR {vr.Name()} contains a backslash, which DICOM would read as a separator between values (PS3.18 §F.2.4)");
+                    }
+                    return value;
                 });
-                if (!vr.IsSingleValuedText() && values.Any(s => s.Contains('\\', StringComparison.Ordinal)))
-                {
-                    throw Fail($"a value of VR {vr.Name()} contains a backslash, which DICOM would read as a separator between values (PS3.18 §F.2.4)");
-                }
                 if (vr.IsSingleValuedText() && values.Count > 1)
                 {
                     throw Fail($"VR {vr.Name()} has one value, found {values.Count}");
@@ -329,8 +333,13 @@ internal sealed class JsonDatasetParser
         {
             string group = _source.GetText();
             _path.Add("." + group);
+            if (group is not ("Alphabetic" or "Ideographic" or "Phonetic"))
+            {
+                throw Fail($"unknown person name component group \"{group}\" (PS3.18 §F.2.2: Alphabetic, Ideographic, Phonetic)");
+            }
             Read();
             string value = ReadText(DicomVR.PN);
+            // More than three groups is not PN; the writer keeps such extra groups in "Phonetic", so it may hold '='.
             if (value.Contains('=', StringComparison.Ordinal) && group != "Phonetic")
             {
                 throw Fail("a component group cannot contain '=', the group separator");
@@ -339,8 +348,7 @@ internal sealed class JsonDatasetParser
             {
                 case "Alphabetic": alphabetic = value; break;
                 case "Ideographic": ideographic = value; break;
-                case "Phonetic": phonetic = value; break;
-                default: throw Fail($"unknown person name component group \"{group}\" (PS3.18 §F.2.2: Alphabetic, Ideographic, Phonetic)");
+                default: phonetic = value; break;
             }
             _path.RemoveAt(_path.Count - 1);
         }

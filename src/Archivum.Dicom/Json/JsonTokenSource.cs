@@ -166,10 +166,8 @@ internal sealed class Utf8JsonTokenSource : JsonTokenSource
             }
             catch (JsonException e)
             {
-                CountLines(_start);
-                long line = _line + (e.LineNumber ?? 0);
-                long column = (e.LineNumber ?? 0) == 0 ? _base + _start - _lineStart + (e.BytePositionInLine ?? 0) + 1 : (e.BytePositionInLine ?? 0) + 1;
-                throw new MalformedJsonException(StripPosition(e.Message), line, column, e);
+                // The reader state carries its line and byte-in-line count across refills: these are positions in the whole input.
+                throw new MalformedJsonException(StripPosition(e.Message), (e.LineNumber ?? 0) + 1, (e.BytePositionInLine ?? 0) + 1, e);
             }
             if (read)
             {
@@ -277,7 +275,7 @@ internal sealed class Utf8JsonTokenSource : JsonTokenSource
         _scanned = upTo;
     }
 
-    // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: 5." relative to the chunk; the caller reports the real position.
+    // System.Text.Json appends "LineNumber: 0 | BytePositionInLine: 5." (from 0); the caller reports the position from 1.
     private static string StripPosition(string message)
     {
         int i = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
