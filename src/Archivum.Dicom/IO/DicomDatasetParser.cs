@@ -12,6 +12,9 @@ namespace Archivum.Dicom.IO;
 internal sealed class DicomDatasetParser
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
+
+    // How far ahead a forward-only stream is peeked to find its end (its input buffers 64 KiB).
+    private const int ReadAhead = 32 * 1024;
     private static readonly DicomTag PixelData = new(0x7FE0, 0x0010);
 
     private readonly DicomInput _input;
@@ -65,6 +68,12 @@ internal sealed class DicomDatasetParser
                     {
                         throw Fail($"{window.Length} stray bytes after the last element", null);
                     }
+                    return;
+                }
+                if (end != long.MaxValue && window.Length == 0 && _input.Remaining is null)
+                {
+                    // What ClampToInput does up front for an input of known length, found here on a forward-only stream.
+                    _warnings.Add($"an item ends with the input, {end - _input.Position} bytes before the end its length gives; read to the end");
                     return;
                 }
                 throw Fail(end == long.MaxValue ? "input ended inside an item of undefined length" : "input ended inside an item", null);
@@ -262,6 +271,11 @@ internal sealed class DicomDatasetParser
         {
             if (!_input.TryPeek(8, out var w))
             {
+                if (length != UndefinedLength && w.Length == 0 && _input.Remaining is null)
+                {
+                    _warnings.Add($"{tag}: sequence ends with the input, {end - _input.Position} bytes before the end its length gives; read to the end");
+                    break;
+                }
                 throw Fail("input ended inside a sequence", tag);
             }
             var itemTag = ReadTag(w, encoding.LittleEndian);
@@ -406,10 +420,17 @@ internal sealed class DicomDatasetParser
     /// </summary>
     private long ClampToInput(uint length, DicomTag tag, string what)
     {
-        if (_input.Remaining is { } remaining && length > remaining)
+        long? remaining = _input.Remaining;
+        // A forward-only stream does not know its length; when the end is within one read-ahead, look,
+        // so that a stream and a file of the same bytes give the same data set.
+        if (remaining is null && length <= ReadAhead && !_input.TryPeek((int)length, out var window))
         {
-            _warnings.Add($"{tag}: {what} length {length} runs past the end of the input ({remaining} bytes left); read to the end");
-            return remaining;
+            remaining = window.Length;
+        }
+        if (remaining is { } left && length > left)
+        {
+            _warnings.Add($"{tag}: {what} length {length} runs past the end of the input ({left} bytes left); read to the end");
+            return left;
         }
         return length;
     }

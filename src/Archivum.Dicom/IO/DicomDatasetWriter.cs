@@ -46,6 +46,11 @@ internal sealed class DicomDatasetWriter(Stream stream, DicomEncoding encoding, 
 
     private void WriteValue(DicomValueElement element)
     {
+        if (element.Buffer is BulkDataUriBuffer reference)
+        {
+            // Writing the header with length 0 would turn an unfetched value into an empty one.
+            throw new InvalidOperationException($"{element.Tag}: the value is a bulk data reference ({reference.Uri}) that was never fetched");
+        }
         long length = element.Length;
         long padded = length + (length & 1);
         var vr = EncodableVR(element.VR, padded);
