@@ -11,10 +11,17 @@ internal static class DumpCommand
     {
         var files = new Argument<string[]>("files") { Arity = ArgumentArity.OneOrMore, Description = "DICOM files to list" };
 
+        var json = new Option<bool>("--json") { Description = "print each file's data set as DICOM JSON (PS3.18 F.2), one document per file" };
+        var inlineLimit = new Option<long>("--inline-limit")
+        {
+            Description = "with --json: binary values (OB, OW, UN, pixel data…) longer than this many bytes are left out (the element keeps its \"vr\", with no value); shorter ones are InlineBinary",
+            DefaultValueFactory = _ => 64 * 1024,
+        };
+        var indent = new Option<bool>("--indent") { Description = "with --json: indent the JSON" };
         var maxValue = new Option<int>("--max-value") { Description = "longest value shown in the listing, in characters", DefaultValueFactory = _ => 64 };
         var command = new Command("dump", "List the elements of DICOM files (tag, VR, length, keyword, value; sequences indented)")
         {
-            files, maxValue,
+            files, json, inlineLimit, indent, maxValue,
         };
         command.SetAction(parse =>
         {
@@ -24,7 +31,14 @@ internal static class DumpCommand
                 status |= CliErrors.Run(path, () =>
                 {
                     var file = DicomFile.Open(path);
-                    new DumpListing(Console.Out, parse.GetValue(maxValue)).Write(path, file);
+                    if (parse.GetValue(json))
+                    {
+                        DumpJson.Write(file, parse.GetValue(inlineLimit), parse.GetValue(indent));
+                    }
+                    else
+                    {
+                        new DumpListing(Console.Out, parse.GetValue(maxValue)).Write(path, file);
+                    }
                 });
             }
             return status;

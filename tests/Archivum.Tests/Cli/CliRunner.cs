@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace Archivum.Tests.Cli;
+
+/// <summary>Runs the built <c>archivum</c> (and DCMTK's tools) as a user would: a separate process, its exit code and output.</summary>
+internal static class CliRunner
+{
+    public const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Archivum(params string[] args) =>
+        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args]);
+
+    public static Result Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The oracles come from Debian's packages, which ./test.sh installs as root.</summary>
+    public static void RequireDcmtk()
+    {
+        if (!File.Exists("/usr/bin/dcmdump") || !Directory.Exists(Corpus))
+        {
+            Assert.Fail("DCMTK or pydicom's test files are missing: run ./test.sh as root to install dcmtk and python3-pydicom");
+        }
+    }
+}
