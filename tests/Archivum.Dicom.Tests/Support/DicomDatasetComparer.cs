@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Archivum.Dicom.IO;
 using Archivum.Dicom.Model;
 
@@ -11,7 +12,7 @@ public sealed record DicomComparison
     /// <summary>
     /// For data read from implicit VR: VRs are not in the data, so compare values as bytes only.
     /// A sequence of defined length whose tag the reader does not know as SQ comes back as a UN
-    /// value holding the sequence's implicit VR encoding; that is compared as bytes too.
+    /// value holding the sequence's implicit VR encoding; that is parsed and compared as a sequence.
     /// </summary>
     public static DicomComparison ImplicitVR { get; } = new() { IgnoreVR = true };
 
@@ -103,7 +104,13 @@ public static class DicomDatasetComparer
                 }
                 return null;
             case (DicomSequence es, DicomValueElement av) when how.IgnoreVR:
-                return Bytes(ImplicitLittleContent(es), av.Buffer.Memory.Span, path + " (sequence read as bytes)");
+                return ParseImplicitSequence(av, es.HasUndefinedLength) is { } parsed
+                    ? Difference(es, parsed, how, path + " (read as UN)")
+                    : $"{path}: a sequence expected, bytes read that are not an implicit VR sequence";
+            case (DicomValueElement ev, DicomSequence sa) when how.IgnoreVR:
+                return ParseImplicitSequence(ev, sa.HasUndefinedLength) is { } parsedExpected
+                    ? Difference(parsedExpected, sa, how, path + " (expected as UN)")
+                    : $"{path}: a sequence read where bytes were expected that are not an implicit VR sequence";
             case (DicomFragmentSequence ef, DicomFragmentSequence af):
                 if (Bytes(ef.OffsetTable.Memory.Span, af.OffsetTable.Memory.Span, path + " offset table") is { } table)
                 {
@@ -141,13 +148,33 @@ public static class DicomDatasetComparer
             + $"(expected {Convert.ToHexString(expected[..Math.Min(expected.Length, 32)])}, read {Convert.ToHexString(actual[..Math.Min(actual.Length, 32)])})";
     }
 
-    /// <summary>The value bytes of a sequence encoded in implicit VR little endian (its header cut off).</summary>
-    private static byte[] ImplicitLittleContent(DicomSequence sequence)
+    /// <summary>
+    /// A sequence that implicit VR data gave as UN bytes (its tag unknown to the reader), parsed as
+    /// what it is: the bytes wrapped as an undefined-length UN element, which PS3.5 §6.2.2 says
+    /// holds an implicit VR little endian sequence. Null when the bytes are not one.
+    /// </summary>
+    private static DicomSequence? ParseImplicitSequence(DicomValueElement value, bool undefinedLength)
     {
-        var holder = new DicomDataset();
-        holder.Add(new DicomSequence(sequence.Tag, sequence.Items.Select(i => i.Clone())) { HasUndefinedLength = sequence.HasUndefinedLength });
-        using var stream = new MemoryStream();
-        DicomFileWriter.WriteDataset(stream, holder, DicomTransferSyntax.ImplicitVRLittleEndian);
-        return stream.ToArray()[8..];
+        using var wrapped = new MemoryStream();
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt16LittleEndian(header, 0x0009);
+        BinaryPrimitives.WriteUInt16LittleEndian(header[2..], 0x1000);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 0xFFFFFFFF);
+        wrapped.Write(header);
+        wrapped.Write(value.Buffer.Memory.Span);
+        wrapped.Write([0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0]);
+        try
+        {
+            var file = DicomFile.Read(wrapped.ToArray(), new DicomReadOptions { AssumedTransferSyntax = DicomTransferSyntax.ImplicitVRLittleEndian });
+            if (file.Dataset.Get<DicomSequence>(new DicomTag(0x0009, 0x1000)) is not { } parsed || file.Dataset.Count != 1)
+            {
+                return null;
+            }
+            return new DicomSequence(value.Tag, parsed.Items.Select(i => i.Clone())) { HasUndefinedLength = undefinedLength };
+        }
+        catch (DicomReadException)
+        {
+            return null;
+        }
     }
 }
