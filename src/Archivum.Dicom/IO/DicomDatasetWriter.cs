@@ -191,6 +191,9 @@ internal sealed class DicomDatasetWriter(Stream stream, DicomEncoding encoding, 
     {
         switch (element)
         {
+            case DicomValueElement value when value.Tag.IsGroupLength:
+                // Written as a recomputed UL, whatever was read (see WriteDataset).
+                return HeaderLength(DicomVR.UL) + 4;
             case DicomValueElement value:
                 long padded = value.Length + (value.Length & 1);
                 return HeaderLength(EncodableVR(value.VR, padded)) + padded;
