@@ -58,4 +58,31 @@ public sealed class FuzzRegressionTests
         Assert.False(again.Dataset.Contains(new DicomTag(0x0002, 0x0016)));
         Assert.Equal("Doe^John", again.Dataset.GetString(new DicomTag(0x0010, 0x0010)));
     }
+
+    [Fact]
+    public void A_group_length_that_is_not_4_bytes_inside_an_item_keeps_the_item_length_right()
+    {
+        // Found as group-length-not-UL-in-item*.dcm: the writer rewrites a group length as a
+        // recomputed UL, but counted the value as read (here 8 bytes of CS) in the item's length,
+        // so the written item was longer than it said and the file could not be read back.
+        byte[] bytes = ExplicitLittleFile(
+            Explicit(0x0008, 0x0016, "UI", Text("1.2\0")),
+            ExplicitHeader(0x0040, 0xA730, "SQ", Undefined), Item(Undefined),
+            Explicit(0x0040, 0x0000, "CS", Text("ABCDEFGH")), Explicit(0x0040, 0xA040, "CS", Text("TEXT")),
+            ItemDelimiter(), SequenceDelimiter(),
+            Explicit(0x0040, 0xA050, "CS", Text("SEPARATE")));
+        var read = DicomFile.Read(bytes);
+        read.Dataset.Get<DicomSequence>(new DicomTag(0x0040, 0xA730))!.HasUndefinedLength = false;
+        read.Dataset.GetSequence(new DicomTag(0x0040, 0xA730))[0].HasUndefinedLength = false;
+
+        using var written = new MemoryStream();
+        DicomFileWriter.Write(written, read);
+        var again = DicomFile.Read(written.ToArray());
+
+        Assert.Empty(again.Warnings);
+        var item = Assert.Single(again.Dataset.GetSequence(new DicomTag(0x0040, 0xA730)));
+        Assert.Equal(12u, item.GetValue<uint>(new DicomTag(0x0040, 0x0000)));
+        Assert.Equal("TEXT", item.GetString(new DicomTag(0x0040, 0xA040)));
+        Assert.Equal("SEPARATE", again.Dataset.GetString(new DicomTag(0x0040, 0xA050)));
+    }
 }
