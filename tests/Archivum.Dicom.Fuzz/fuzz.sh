@@ -20,6 +20,8 @@ dotnet publish Archivum.Dicom.Fuzz.csproj -c Release -o "$out/bin" --nologo -v q
 if [ ! -d "$out/corpus" ]; then
   mkdir -p "$out/corpus"
   find "$seeds" -maxdepth 1 -name '*.dcm' -size -64k -exec cp {} "$out/corpus/" \;
+  # DICOMDIRs: deep, defined-length sequences, the structure the reader is most lenient with.
+  find "$seeds" -name 'DICOMDIR*' -size -64k | while read -r f; do cp "$f" "$out/corpus/$(echo "${f#"$seeds"/}" | tr / _)"; done
   cp "$root"/tests/Archivum.Dicom.Tests/IO/Regressions/*.dcm "$out/corpus/" 2>/dev/null || true
 fi
 
