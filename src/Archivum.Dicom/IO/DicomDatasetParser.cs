@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 
@@ -32,23 +33,24 @@ internal sealed class DicomDatasetParser
     public bool Stopped { get; private set; }
 
     /// <summary>Reads a top-level data set to the end of the input (or the stop tag).</summary>
-    public void ReadTopLevel(DicomDataset dataset, DicomEncoding encoding) => ReadElements(dataset, encoding, long.MaxValue, depth: 0, topLevel: true);
+    public void ReadTopLevel(DicomDataset dataset, DicomEncoding encoding) => ReadElements(dataset, encoding, long.MaxValue, depth: 0, sequenceTag: null);
 
     /// <summary>Reads elements while the next tag is in <paramref name="group"/> (used for file meta, group 0002).</summary>
     public void ReadGroup(DicomDataset dataset, DicomEncoding encoding, ushort group)
     {
         while (_input.TryPeek(8, out var w) && ReadUInt16(w, encoding.LittleEndian) == group)
         {
-            ReadElement(dataset, encoding, depth: 0);
+            ReadElement(dataset, encoding, long.MaxValue, depth: 0);
         }
     }
 
-    private void ReadElements(DicomDataset dataset, DicomEncoding encoding, long end, int depth, bool topLevel)
+    /// <summary>Reads the elements of the top-level data set (<paramref name="sequenceTag"/> null) or of an item of that sequence, up to <paramref name="end"/>.</summary>
+    private void ReadElements(DicomDataset dataset, DicomEncoding encoding, long end, int depth, DicomTag? sequenceTag)
     {
         dataset.BeginLoad();
         try
         {
-            ReadElementsInto(dataset, encoding, end, depth, topLevel);
+            ReadElementsInto(dataset, encoding, end, depth, sequenceTag);
         }
         finally
         {
@@ -56,8 +58,9 @@ internal sealed class DicomDatasetParser
         }
     }
 
-    private void ReadElementsInto(DicomDataset dataset, DicomEncoding encoding, long end, int depth, bool topLevel)
+    private void ReadElementsInto(DicomDataset dataset, DicomEncoding encoding, long end, int depth, DicomTag? sequenceTag)
     {
+        bool topLevel = sequenceTag is null;
         while (_input.Position < end)
         {
             if (!_input.TryPeek(8, out var window))
@@ -76,7 +79,7 @@ internal sealed class DicomDatasetParser
                     _warnings.Add($"an item ends with the input, {end - _input.Position} bytes before the end its length gives; read to the end");
                     return;
                 }
-                throw Fail(end == long.MaxValue ? "input ended inside an item of undefined length" : "input ended inside an item", null);
+                throw Fail(end == long.MaxValue ? "input ended inside an item of undefined length" : "input ended inside an item", sequenceTag);
             }
             var tag = ReadTag(window, encoding.LittleEndian);
             if (tag == DicomTag.ItemDelimitationItem)
@@ -100,15 +103,16 @@ internal sealed class DicomDatasetParser
                 Stopped = true;
                 return;
             }
-            ReadElement(dataset, encoding, depth);
+            ReadElement(dataset, encoding, end, depth);
         }
         if (_input.Position > end)
         {
-            throw Fail("an element runs past the end of the item that holds it", null);
+            throw Fail("an element runs past the end of the item that holds it", sequenceTag);
         }
     }
 
-    private void ReadElement(DicomDataset dataset, DicomEncoding encoding, int depth)
+    /// <summary>Reads one element whose value must end by <paramref name="end"/> (the end of the item that holds it).</summary>
+    private void ReadElement(DicomDataset dataset, DicomEncoding encoding, long end, int depth)
     {
         long start = _input.Position;
         if (!_input.TryPeek(8, out var w))
@@ -195,6 +199,10 @@ internal sealed class DicomDatasetParser
             throw Fail($"undefined length is not allowed for VR {vr.Name()}", tag);
         }
 
+        if ((length & 1) == 1)
+        {
+            _warnings.Add($"{tag} has odd value length {length} at byte {start}; PS3.5 §7.1.1 requires even lengths");
+        }
         if (vr == DicomVR.SQ)
         {
             ReadSequence(dataset, tag, encoding, length, depth);
@@ -214,20 +222,45 @@ internal sealed class DicomDatasetParser
                 vr = ResolveAmbiguous(tag, known, dataset);
             }
         }
+        // Sequences are let run past the end of the input (see ClampToInput); values are not.
+        if (_input.Position + length > end)
+        {
+            throw Fail($"a value of {length} bytes runs past the end of the item that holds it", tag);
+        }
         CheckAvailable(length, tag);
         dataset.AppendInOrder(ReadValueElement(tag, vr, length, encoding));
     }
 
     private DicomValueElement ReadValueElement(DicomTag tag, DicomVR vr, uint length, DicomEncoding encoding)
     {
-        if (length < _options.LargeValueThreshold || _input.IsMemory || _input.RandomAccess is null)
+        try
         {
-            return new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding));
+            // In memory (the common case) the element holds the bytes itself: no buffer object.
+            return length < _options.LargeValueThreshold || _input.IsMemory || _input.RandomAccess is null
+                ? new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding, tag))
+                : new DicomValueElement(tag, vr, ReadValueUnchecked(length, vr, encoding, tag));
         }
-        return new DicomValueElement(tag, vr, ReadValue(length, vr, encoding));
+        catch (EndOfStreamException)
+        {
+            // Only a source that does not know its length gets here: the others were checked first.
+            throw Fail($"input ended inside a value of {length} bytes", tag);
+        }
     }
 
-    private DicomBuffer ReadValue(uint length, DicomVR vr, DicomEncoding encoding)
+    private DicomBuffer ReadValue(uint length, DicomVR vr, DicomEncoding encoding, DicomTag tag)
+    {
+        try
+        {
+            return ReadValueUnchecked(length, vr, encoding, tag);
+        }
+        catch (EndOfStreamException)
+        {
+            // Only a source that does not know its length gets here: the others were checked first.
+            throw Fail($"input ended inside a value of {length} bytes", tag);
+        }
+    }
+
+    private DicomBuffer ReadValueUnchecked(uint length, DicomVR vr, DicomEncoding encoding, DicomTag tag)
     {
         int swapUnit = encoding.LittleEndian ? 1 : vr.SwapUnit();
         if (length >= _options.LargeValueThreshold && !_input.IsMemory && _input.RandomAccess is { } source)
@@ -236,15 +269,15 @@ internal sealed class DicomDatasetParser
             _input.Skip(length);
             return deferred;
         }
-        return DicomBuffer.FromBytes(ReadInMemory(length, vr, encoding));
+        return DicomBuffer.FromBytes(ReadInMemory(length, vr, encoding, tag));
     }
 
-    private ReadOnlyMemory<byte> ReadInMemory(uint length, DicomVR vr, DicomEncoding encoding)
+    private ReadOnlyMemory<byte> ReadInMemory(uint length, DicomVR vr, DicomEncoding encoding, DicomTag tag)
     {
         int swapUnit = encoding.LittleEndian ? 1 : vr.SwapUnit();
         if (length > int.MaxValue)
         {
-            throw Fail($"a value of {length} bytes is too large to hold in memory", null);
+            throw Fail($"a value of {length} bytes is too large to hold in memory", tag);
         }
         var bytes = _input.ReadBytes((int)length, mustCopy: swapUnit > 1);
         if (swapUnit > 1)
@@ -260,6 +293,11 @@ internal sealed class DicomDatasetParser
         if (depth + 1 > _options.MaxDepth)
         {
             throw Fail($"sequences nested deeper than {_options.MaxDepth} levels", tag);
+        }
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            // A generous MaxDepth on a small thread stack: refuse rather than overflow, which no one could catch.
+            throw Fail($"sequences nested too deeply for this thread's stack ({depth} levels)", tag);
         }
         var sequence = new DicomSequence(tag) { HasUndefinedLength = length == UndefinedLength };
         long end = long.MaxValue;
@@ -299,7 +337,7 @@ internal sealed class DicomDatasetParser
             item.Parent = dataset;
             if (itemLength == UndefinedLength)
             {
-                ReadElements(item, encoding, long.MaxValue, depth + 1, topLevel: false);
+                ReadElements(item, encoding, long.MaxValue, depth + 1, tag);
             }
             else
             {
@@ -308,7 +346,7 @@ internal sealed class DicomDatasetParser
                 {
                     throw Fail($"an item of {itemLength} bytes runs past the end of its sequence", tag);
                 }
-                ReadElements(item, encoding, itemEnd, depth + 1, topLevel: false);
+                ReadElements(item, encoding, itemEnd, depth + 1, tag);
             }
         }
         if (_input.Position > end)
@@ -341,7 +379,7 @@ internal sealed class DicomDatasetParser
             }
             CheckAvailable(itemLength, tag);
             // Fragments are bytes of a compressed stream: never swapped.
-            var value = ReadValue(itemLength, DicomVR.OB, encoding with { LittleEndian = true });
+            var value = ReadValue(itemLength, DicomVR.OB, encoding with { LittleEndian = true }, tag);
             if (offsetTable is null)
             {
                 offsetTable = value;

@@ -12,11 +12,16 @@ internal sealed class DicomDatasetWriter(Stream stream, DicomEncoding encoding, 
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
 
-    public void WriteDataset(DicomDataset dataset)
+    /// <summary>Writes a data set's elements; <paramref name="skipFileMetaGroup"/> leaves out group 0002 (written in the file meta group instead).</summary>
+    public void WriteDataset(DicomDataset dataset, bool skipFileMetaGroup = false)
     {
         Span<byte> value = stackalloc byte[4];
         foreach (var element in dataset)
         {
+            if (skipFileMetaGroup && element.Tag.Group == 0x0002)
+            {
+                continue;
+            }
             if (element.Tag.IsGroupLength && element is DicomValueElement)
             {
                 WriteHeader(element.Tag, DicomVR.UL, 4);
@@ -191,6 +196,9 @@ internal sealed class DicomDatasetWriter(Stream stream, DicomEncoding encoding, 
     {
         switch (element)
         {
+            case DicomValueElement value when value.Tag.IsGroupLength:
+                // Written as a recomputed UL, whatever was read (see WriteDataset).
+                return HeaderLength(DicomVR.UL) + 4;
             case DicomValueElement value:
                 long padded = value.Length + (value.Length & 1);
                 return HeaderLength(EncodableVR(value.VR, padded)) + padded;

@@ -39,11 +39,11 @@ public static class DicomFileWriter
         {
             using var deflate = new DeflateStream(stream, options.DeflateLevel, leaveOpen: true);
             using var buffered = new BufferedStream(deflate, 64 * 1024);
-            new DicomDatasetWriter(buffered, DicomEncoding.Of(syntax), options).WriteDataset(file.Dataset);
+            new DicomDatasetWriter(buffered, DicomEncoding.Of(syntax), options).WriteDataset(file.Dataset, skipFileMetaGroup: true);
         }
         else
         {
-            new DicomDatasetWriter(stream, DicomEncoding.Of(syntax), options).WriteDataset(file.Dataset);
+            new DicomDatasetWriter(stream, DicomEncoding.Of(syntax), options).WriteDataset(file.Dataset, skipFileMetaGroup: true);
         }
     }
 
@@ -68,10 +68,25 @@ public static class DicomFileWriter
         new DicomDatasetWriter(stream, DicomEncoding.Of(syntax), options).WriteDataset(dataset);
     }
 
-    /// <summary>The file meta group as it will be written: required elements set, others kept.</summary>
+    /// <summary>
+    /// The file meta group as it will be written: required elements set, others kept. Group 0002
+    /// elements found in the data set (a file whose meta group was broken off early) go here too:
+    /// PS3.10 §7.1 allows them only in the meta group, and written after it they would be read
+    /// back as part of it.
+    /// </summary>
     public static DicomDataset BuildMeta(DicomFile file)
     {
         var meta = new DicomDataset();
+        foreach (var element in file.Dataset)
+        {
+            if (element.Tag.Group == 0x0002)
+            {
+                // A sequence is copied: adding it here must not take it from the data set.
+                meta.AddOrReplace(element is DicomSequence s
+                    ? new DicomSequence(s.Tag, s.Items.Select(i => i.Clone())) { HasUndefinedLength = s.HasUndefinedLength }
+                    : element);
+            }
+        }
         foreach (var element in file.FileMetaInformation)
         {
             if (element.Tag.Group == 0x0002)

@@ -7,9 +7,10 @@ namespace Archivum.Dicom.IO;
 internal sealed class StreamDicomInput : DicomInput
 {
     private const int DefaultBufferSize = 64 * 1024;
-    // A value the input has not delivered yet is read in steps of this size, so a lying length
-    // field on a non-seekable stream costs at most what the peer really sent.
-    private const int GrowthStep = 4 * 1024 * 1024;
+    // A value the input has not delivered yet is read into a buffer that starts at this size and
+    // doubles only once it is full, so a lying length field on a non-seekable stream costs at most
+    // about twice what the peer really sent (and never the length it claimed).
+    private const int FirstGrowthStep = 64 * 1024;
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
@@ -66,7 +67,7 @@ internal sealed class StreamDicomInput : DicomInput
             throw new EndOfStreamException();
         }
         int buffered = _end - _start;
-        byte[] result = new byte[Remaining.HasValue ? count : Math.Min(count, Math.Max(buffered, GrowthStep))];
+        byte[] result = new byte[Remaining.HasValue ? count : Math.Min(count, Math.Max(buffered, FirstGrowthStep))];
         _buffer.AsSpan(_start, buffered).CopyTo(result);
         _bufferOffset += _end;
         _start = _end = 0;

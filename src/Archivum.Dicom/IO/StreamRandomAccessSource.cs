@@ -11,14 +11,21 @@ public sealed class StreamRandomAccessSource(Stream stream) : IDicomRandomAccess
     {
         lock (_gate)
         {
-            stream.Position = offset;
+            // The reader may still be parsing from this stream (a deferred Specific Character Set
+            // is decoded as soon as it is added): put the position back where the parser left it.
+            long parserPosition = stream.Position;
             try
             {
+                stream.Position = offset;
                 stream.ReadExactly(destination);
             }
             catch (EndOfStreamException)
             {
                 throw new DicomReadException("stream ended while reading a deferred value", offset, null);
+            }
+            finally
+            {
+                stream.Position = parserPosition;
             }
         }
     }
