@@ -42,6 +42,21 @@ public static class TestImages
         return path;
     }
 
+    /// <summary>Writes <paramref name="count"/> CT instances with distinct SOP Instance UIDs (one series) into a folder.</summary>
+    public static void WriteCtSeries(string directory, int count)
+    {
+        Directory.CreateDirectory(directory);
+        var file = DicomFile.Read(Ct512());
+        var sopInstance = new DicomTag(0x0008, 0x0018);
+        var instanceNumber = new DicomTag(0x0020, 0x0013);
+        for (int i = 1; i <= count; i++)
+        {
+            file.Dataset.SetString(sopInstance, DicomVR.UI, $"2.25.1000{i}");
+            file.Dataset.SetString(instanceNumber, DicomVR.IS, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            file.Save(Path.Combine(directory, $"ct{i:D5}.dcm"));
+        }
+    }
+
     public static byte[] Encode(DicomFile file, DicomTransferSyntax syntax)
     {
         file.TransferSyntax = syntax;
