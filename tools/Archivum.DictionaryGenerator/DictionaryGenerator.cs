@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Archivum.DictionaryGenerator;
@@ -257,6 +256,4 @@ internal static partial class DictionaryGenerator
 
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)*$")]
     private static partial Regex ValidUid();
-
-    internal static string Hex4(int value) => value.ToString("X4", CultureInfo.InvariantCulture);
 }

@@ -21,6 +21,7 @@ public sealed class DicomUidInfo
     /// <summary>The keyword of PS3.6, e.g. "CTImageStorage"; empty for the few UIDs the standard gives none.</summary>
     public string Keyword { get; }
 
+    /// <summary>What the UID identifies: transfer syntax, SOP class, well-known instance, ...</summary>
     public DicomUidType Type { get; }
 
     /// <summary>True when the standard has retired the UID.</summary>
