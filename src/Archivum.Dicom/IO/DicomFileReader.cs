@@ -72,6 +72,7 @@ internal static class DicomFileReader
             if (!syntax.IsDeflated)
             {
                 encoding = CheckEncoding(dataInput, encoding, warnings);
+                file.TransferSyntax = AsRead(syntax, encoding);
             }
             parser.ReadTopLevel(dataset, encoding);
             file.StoppedEarly = parser.Stopped;
@@ -161,6 +162,24 @@ internal static class DicomFileReader
         bool explicitVR = DicomVRExtensions.TryParse(w[4], w[5], out _);
         bool littleEndian = !(w[0] == 0 && w[1] != 0);
         return new DicomEncoding(explicitVR, littleEndian);
+    }
+
+    /// <summary>
+    /// The syntax the data set was actually read in, when the data overruled the meta between the
+    /// two little endian uncompressed syntaxes: a file is written back as it was read, not in a
+    /// syntax that would lose its VRs (explicit data under an implicit UID) or invent them.
+    /// </summary>
+    private static DicomTransferSyntax AsRead(DicomTransferSyntax declared, DicomEncoding read)
+    {
+        if (declared == DicomTransferSyntax.ImplicitVRLittleEndian && read == DicomEncoding.ExplicitLittle)
+        {
+            return DicomTransferSyntax.ExplicitVRLittleEndian;
+        }
+        if (declared == DicomTransferSyntax.ExplicitVRLittleEndian && read == DicomEncoding.ImplicitLittle)
+        {
+            return DicomTransferSyntax.ImplicitVRLittleEndian;
+        }
+        return declared;
     }
 
     /// <summary>

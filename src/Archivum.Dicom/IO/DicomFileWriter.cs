@@ -96,8 +96,8 @@ public static class DicomFileWriter
         }
         meta.AddOrReplace(new DicomValueElement(MetaGroupLength, DicomVR.UL, new byte[4]));
         meta.SetBytes(MetaVersion, DicomVR.OB, new byte[] { 0x00, 0x01 });
-        string? sopClass = file.Dataset.GetString(SopClassUid);
-        string? sopInstance = file.Dataset.GetString(SopInstanceUid);
+        string? sopClass = Uid(file.Dataset, SopClassUid);
+        string? sopInstance = Uid(file.Dataset, SopInstanceUid);
         if (!string.IsNullOrEmpty(sopClass))
         {
             meta.SetString(MediaStorageSopClass, DicomVR.UI, sopClass);
@@ -111,6 +111,12 @@ public static class DicomFileWriter
         meta.AddOrReplace(new DicomValueElement(ImplementationVersionName, DicomVR.SH, PadSpace(ArchivumImplementation.VersionName)));
         return meta;
     }
+
+    /// <summary>A UID of the data set, when it is text (UI, or UN as implicit VR reads an unknown tag); not a binary value formatted as numbers.</summary>
+    private static string? Uid(DicomDataset dataset, DicomTag tag) =>
+        dataset[tag] is DicomValueElement { VR: DicomVR.UI or DicomVR.UN } element
+            ? DicomText.DecodeDefault(element.Buffer.Memory.Span).TrimEnd('\0', ' ')
+            : null;
 
     private static void CheckPixelDataMatches(DicomDataset dataset, DicomTransferSyntax syntax)
     {

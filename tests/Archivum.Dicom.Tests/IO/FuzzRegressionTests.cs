@@ -85,4 +85,29 @@ public sealed class FuzzRegressionTests
         Assert.Equal("TEXT", item.GetString(new DicomTag(0x0040, 0xA040)));
         Assert.Equal("SEPARATE", again.Dataset.GetString(new DicomTag(0x0040, 0xA050)));
     }
+
+    [Fact]
+    public void Explicit_data_under_an_implicit_UID_is_written_back_explicit()
+    {
+        // Found by AFL++ as explicit-data-under-implicit-uid.dcm: the reader read the data as the
+        // explicit VR it is, but kept the implicit UID as the file's syntax, so writing it back lost
+        // every VR (and a second rewrite then differed from the first).
+        byte[] bytes = ImplicitLittleFile(
+            Explicit(0x0008, 0x0016, "UI", Text("1.2.840.10008.5.1.4.1.1.7\0")),
+            Explicit(0x0008, 0x0018, "US", [1, 0, 2, 0]),
+            Explicit(0x0010, 0x0010, "PN", Text("Doe^John")));
+        var read = DicomFile.Read(bytes);
+        Assert.Contains(read.Warnings, w => w.Contains("explicit VR", StringComparison.Ordinal));
+        Assert.Same(DicomTransferSyntax.ExplicitVRLittleEndian, read.TransferSyntax);
+
+        using var written = new MemoryStream();
+        DicomFileWriter.Write(written, read);
+        var again = DicomFile.Read(written.ToArray());
+
+        Assert.Empty(again.Warnings);
+        Assert.Equal(DicomVR.US, again.Dataset[new DicomTag(0x0008, 0x0018)]!.VR);
+        Assert.Equal(DicomVR.PN, again.Dataset[new DicomTag(0x0010, 0x0010)]!.VR);
+        // A SOP Instance UID that is not text is not formatted into the meta group as numbers.
+        Assert.Null(again.FileMetaInformation[new DicomTag(0x0002, 0x0003)]);
+    }
 }

@@ -46,7 +46,8 @@ public static partial class DcmdumpListing
                 line = PixelDataVR().Replace(line, "$1 ox");
             }
             // The value column is padded to a fixed width; a longer path or value shifts the "#".
-            line = Spaces().Replace(line, " ");
+            // (Only that padding: spaces inside a value must still match.)
+            line = ColumnPadding().Replace(line, " # ");
             lines.Add(line);
         }
         return string.Join('\n', lines);
@@ -61,6 +62,6 @@ public static partial class DcmdumpListing
     [GeneratedRegex(@"^(\s*\(7fe0,0010\)) O[BW]")]
     private static partial Regex PixelDataVR();
 
-    [GeneratedRegex(@"\s{2,}")]
-    private static partial Regex Spaces();
+    [GeneratedRegex(@"\s+#\s+")]
+    private static partial Regex ColumnPadding();
 }
