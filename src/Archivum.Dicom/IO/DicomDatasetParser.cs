@@ -21,12 +21,17 @@ internal sealed class DicomDatasetParser
     private readonly DicomInput _input;
     private readonly DicomReadOptions _options;
     private readonly List<string> _warnings;
+    private readonly uint _stopBefore;
+    private readonly long _largeValueThreshold;
 
     public DicomDatasetParser(DicomInput input, DicomReadOptions options, List<string> warnings)
     {
         _input = input;
         _options = options;
         _warnings = warnings;
+        // Read on every element: kept here rather than behind the options' properties.
+        _stopBefore = options.StopBefore?.Value ?? uint.MaxValue;
+        _largeValueThreshold = options.LargeValueThreshold;
     }
 
     /// <summary>True when the top-level read ended at <see cref="DicomReadOptions.StopBefore"/> rather than at the end of the input.</summary>
@@ -98,7 +103,7 @@ internal sealed class DicomDatasetParser
                 _warnings.Add($"sequence delimitation item at byte {_input.Position - 8} outside a sequence, ignored");
                 continue;
             }
-            if (topLevel && _options.StopBefore is { } stop && tag >= stop)
+            if (topLevel && tag.Value >= _stopBefore)
             {
                 Stopped = true;
                 return;
@@ -134,7 +139,7 @@ internal sealed class DicomDatasetParser
             {
                 if (vr.HasLongLength())
                 {
-                    if (!_input.TryPeek(12, out w))
+                    if (w.Length < 12 && !_input.TryPeek(12, out w))
                     {
                         throw Fail("input ended inside an element header", tag);
                     }
@@ -223,7 +228,7 @@ internal sealed class DicomDatasetParser
             }
         }
         // Sequences are let run past the end of the input (see ClampToInput); values are not.
-        if (_input.Position + length > end)
+        if (start + headerLength + length > end)
         {
             throw Fail($"a value of {length} bytes runs past the end of the item that holds it", tag);
         }
@@ -236,7 +241,7 @@ internal sealed class DicomDatasetParser
         try
         {
             // In memory (the common case) the element holds the bytes itself: no buffer object.
-            return length < _options.LargeValueThreshold || _input.IsMemory || _input.RandomAccess is null
+            return length < _largeValueThreshold || _input.IsMemory || _input.RandomAccess is null
                 ? new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding, tag))
                 : new DicomValueElement(tag, vr, ReadValueUnchecked(length, vr, encoding, tag));
         }
