@@ -21,7 +21,7 @@ internal sealed class DicomDatasetParser
     private readonly DicomInput _input;
     private readonly DicomReadOptions _options;
     private readonly List<string> _warnings;
-    private readonly uint _stopBefore;
+    private readonly long _stopBefore; // beyond any tag when there is no stop
     private readonly long _largeValueThreshold;
 
     public DicomDatasetParser(DicomInput input, DicomReadOptions options, List<string> warnings)
@@ -30,7 +30,7 @@ internal sealed class DicomDatasetParser
         _options = options;
         _warnings = warnings;
         // Read on every element: kept here rather than behind the options' properties.
-        _stopBefore = options.StopBefore?.Value ?? uint.MaxValue;
+        _stopBefore = options.StopBefore?.Value ?? long.MaxValue;
         _largeValueThreshold = options.LargeValueThreshold;
     }
 
