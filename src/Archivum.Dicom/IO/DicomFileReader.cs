@@ -126,7 +126,11 @@ internal static class DicomFileReader
 
     private static DicomTransferSyntax ChooseTransferSyntax(DicomInput input, DicomDataset meta, DicomReadOptions options, List<string> warnings)
     {
-        string? uid = meta.GetString(TransferSyntaxUid);
+        // The UID as the bytes spell it, whatever VR the element came with (GetString would format
+        // a binary VR as numbers) and without the padding a writer may have put on either end.
+        string? uid = meta[TransferSyntaxUid] is DicomValueElement element
+            ? DicomText.DecodeDefault(element.Buffer.Memory.Span).Trim('\0', ' ')
+            : null;
         if (!string.IsNullOrEmpty(uid))
         {
             var syntax = DicomTransferSyntax.Get(uid);

@@ -110,4 +110,29 @@ public sealed class FuzzRegressionTests
         // A SOP Instance UID that is not text is not formatted into the meta group as numbers.
         Assert.Null(again.FileMetaInformation[new DicomTag(0x0002, 0x0003)]);
     }
+
+    [Theory]
+    [InlineData("LO", " 1.2.3.4.5")] // a leading space: insignificant in UI, kept by other text VRs
+    [InlineData("OB", "1.2.3.4.5\0")] // a binary VR: GetString would have formatted it as numbers
+    public void An_unknown_transfer_syntax_UID_survives_rewriting_unchanged(string vr, string uid)
+    {
+        // Found by AFL++ as unknown-syntax-uid-padding.dcm: the UID was taken through GetString of
+        // whatever VR the element had, so a rewrite (as UI) trimmed it differently the second time.
+        byte[] bytes = Concat(
+            new byte[128], Text("DICM"),
+            Explicit(0x0002, 0x0010, vr, Text(uid)),
+            Explicit(0x0008, 0x0016, "UI", Text("1.2.840.10008.5.1.4.1.1.7\0")));
+        var read = DicomFile.Read(bytes);
+        Assert.Equal("1.2.3.4.5", read.TransferSyntax.Uid);
+        Assert.True(read.TransferSyntax.IsUnknown);
+
+        using var first = new MemoryStream();
+        DicomFileWriter.Write(first, read);
+        var again = DicomFile.Read(first.ToArray());
+        using var second = new MemoryStream();
+        DicomFileWriter.Write(second, again);
+
+        Assert.Equal("1.2.3.4.5", again.TransferSyntax.Uid);
+        Assert.Equal(first.ToArray(), second.ToArray());
+    }
 }
