@@ -26,6 +26,8 @@ internal static class DumpCommand
         command.SetAction(parse =>
         {
             int status = 0;
+            // Console.Out flushes every line (a system call each); a listing is written through a buffer instead.
+            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024) { AutoFlush = false };
             foreach (var path in parse.GetValue(files)!)
             {
                 status |= CliErrors.Run(path, () =>
@@ -33,11 +35,13 @@ internal static class DumpCommand
                     var file = DicomFile.Open(path);
                     if (parse.GetValue(json))
                     {
+                        stdout.Flush();
                         DumpJson.Write(file, parse.GetValue(inlineLimit), parse.GetValue(indent));
                     }
                     else
                     {
-                        new DumpListing(Console.Out, parse.GetValue(maxValue)).Write(path, file);
+                        new DumpListing(stdout, parse.GetValue(maxValue)).Write(path, file);
+                        stdout.Flush();
                     }
                 });
             }
