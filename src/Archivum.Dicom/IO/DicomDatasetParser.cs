@@ -23,6 +23,7 @@ internal sealed class DicomDatasetParser
     private readonly List<string> _warnings;
     private readonly long _stopBefore; // beyond any tag when there is no stop
     private readonly long _largeValueThreshold;
+    private readonly MemoryDicomInput? _memoryInput; // the same input, typed for the hot path
 
     public DicomDatasetParser(DicomInput input, DicomReadOptions options, List<string> warnings)
     {
@@ -32,6 +33,7 @@ internal sealed class DicomDatasetParser
         // Read on every element: kept here rather than behind the options' properties.
         _stopBefore = options.StopBefore?.Value ?? long.MaxValue;
         _largeValueThreshold = options.LargeValueThreshold;
+        _memoryInput = input as MemoryDicomInput;
     }
 
     /// <summary>True when the top-level read ended at <see cref="DicomReadOptions.StopBefore"/> rather than at the end of the input.</summary>
@@ -52,7 +54,8 @@ internal sealed class DicomDatasetParser
     /// <summary>Reads the elements of the top-level data set (<paramref name="sequenceTag"/> null) or of an item of that sequence, up to <paramref name="end"/>.</summary>
     private void ReadElements(DicomDataset dataset, DicomEncoding encoding, long end, int depth, DicomTag? sequenceTag)
     {
-        dataset.BeginLoad();
+        // A top-level header holds a few hundred elements, an item a handful.
+        dataset.BeginLoad(sequenceTag is null ? 512 : 16);
         try
         {
             ReadElementsInto(dataset, encoding, end, depth, sequenceTag);
@@ -241,6 +244,10 @@ internal sealed class DicomDatasetParser
         try
         {
             // In memory (the common case) the element holds the bytes itself: no buffer object.
+            if (_memoryInput is { } memory && (encoding.LittleEndian || vr.SwapUnit() == 1))
+            {
+                return new DicomValueElement(tag, vr, memory.Slice((int)length));
+            }
             return length < _largeValueThreshold || _input.IsMemory || _input.RandomAccess is null
                 ? new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding, tag))
                 : new DicomValueElement(tag, vr, ReadValueUnchecked(length, vr, encoding, tag));
@@ -451,6 +458,15 @@ internal sealed class DicomDatasetParser
 
     private void CheckAvailable(long length, DicomTag tag)
     {
+        if (_memoryInput is { } memory)
+        {
+            // The common case, without the virtual call and the nullable.
+            if (length > memory.RemainingBytes)
+            {
+                throw Fail($"value length {length} is larger than the {memory.RemainingBytes} bytes left", tag);
+            }
+            return;
+        }
         if (_input.Remaining is { } remaining && length > remaining)
         {
             throw Fail($"value length {length} is larger than the {remaining} bytes left", tag);

@@ -62,5 +62,16 @@ internal sealed class MemoryDicomInput : DicomInput
         _position += (int)count;
     }
 
+    /// <summary>Bytes not read yet.</summary>
+    public int RemainingBytes => _memory.Length - _position;
+
+    /// <summary>A value as a slice of the memory (the caller checked the length against <see cref="RemainingBytes"/>).</summary>
+    public ReadOnlyMemory<byte> Slice(int count)
+    {
+        var slice = _memory.Slice(_position, count);
+        _position += count;
+        return slice;
+    }
+
     public override Stream OpenRemainder() => new ReadOnlyMemoryStream(_memory[_position..]);
 }

@@ -254,11 +254,11 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     /// The reader appends many elements to a data set whose final size it does not know: it grows
     /// in pooled arrays and ends with one array of the exact size, so parsing allocates only that.
     /// </summary>
-    internal void BeginLoad()
+    internal void BeginLoad(int expectedCount)
     {
         if (_count == 0 && !_pooled)
         {
-            _entries = System.Buffers.ArrayPool<Entry>.Shared.Rent(64);
+            _entries = System.Buffers.ArrayPool<Entry>.Shared.Rent(expectedCount);
             _pooled = true;
         }
     }
