@@ -239,50 +239,41 @@ internal sealed class DicomDatasetParser
         dataset.AppendInOrder(ReadValueElement(tag, vr, length, encoding));
     }
 
+    /// <summary>
+    /// A value element; in memory (the common case) the element holds the bytes itself and no
+    /// buffer object is made. Large values of a seekable source stay there as deferred buffers.
+    /// </summary>
     private DicomValueElement ReadValueElement(DicomTag tag, DicomVR vr, uint length, DicomEncoding encoding)
     {
-        try
+        if (_memoryInput is { } memory && (encoding.LittleEndian || vr.SwapUnit() == 1))
         {
-            // In memory (the common case) the element holds the bytes itself: no buffer object.
-            if (_memoryInput is { } memory && (encoding.LittleEndian || vr.SwapUnit() == 1))
-            {
-                return new DicomValueElement(tag, vr, memory.Slice((int)length));
-            }
-            return length < _largeValueThreshold || _input.IsMemory || _input.RandomAccess is null
-                ? new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding, tag))
-                : new DicomValueElement(tag, vr, ReadValueUnchecked(length, vr, encoding, tag));
+            return new DicomValueElement(tag, vr, memory.Slice((int)length)); // CheckAvailable came first
         }
-        catch (EndOfStreamException)
-        {
-            // Only a source that does not know its length gets here: the others were checked first.
-            throw Fail($"input ended inside a value of {length} bytes", tag);
-        }
+        return IsDeferred(length)
+            ? new DicomValueElement(tag, vr, ReadValue(length, vr, encoding, tag))
+            : new DicomValueElement(tag, vr, ReadInMemory(length, vr, encoding, tag));
     }
 
+    /// <summary>A value as a buffer: deferred when large and the source can be revisited, else in memory.</summary>
     private DicomBuffer ReadValue(uint length, DicomVR vr, DicomEncoding encoding, DicomTag tag)
     {
+        if (!IsDeferred(length))
+        {
+            return DicomBuffer.FromBytes(ReadInMemory(length, vr, encoding, tag));
+        }
+        var deferred = new DeferredDicomBuffer(_input.RandomAccess!, _input.Position, length, encoding.LittleEndian ? 1 : vr.SwapUnit());
         try
         {
-            return ReadValueUnchecked(length, vr, encoding, tag);
+            _input.Skip(length);
         }
         catch (EndOfStreamException)
         {
-            // Only a source that does not know its length gets here: the others were checked first.
             throw Fail($"input ended inside a value of {length} bytes", tag);
         }
+        return deferred;
     }
 
-    private DicomBuffer ReadValueUnchecked(uint length, DicomVR vr, DicomEncoding encoding, DicomTag tag)
-    {
-        int swapUnit = encoding.LittleEndian ? 1 : vr.SwapUnit();
-        if (length >= _options.LargeValueThreshold && !_input.IsMemory && _input.RandomAccess is { } source)
-        {
-            var deferred = new DeferredDicomBuffer(source, _input.Position, length, swapUnit);
-            _input.Skip(length);
-            return deferred;
-        }
-        return DicomBuffer.FromBytes(ReadInMemory(length, vr, encoding, tag));
-    }
+    private bool IsDeferred(uint length) => length >= _largeValueThreshold && !_input.IsMemory && _input.RandomAccess is not null;
 
     private ReadOnlyMemory<byte> ReadInMemory(uint length, DicomVR vr, DicomEncoding encoding, DicomTag tag)
     {
@@ -291,7 +282,16 @@ internal sealed class DicomDatasetParser
         {
             throw Fail($"a value of {length} bytes is too large to hold in memory", tag);
         }
-        var bytes = _input.ReadBytes((int)length, mustCopy: swapUnit > 1);
+        ReadOnlyMemory<byte> bytes;
+        try
+        {
+            bytes = _input.ReadBytes((int)length, mustCopy: swapUnit > 1);
+        }
+        catch (EndOfStreamException)
+        {
+            // Only a source that does not know its length gets here: the others were checked first.
+            throw Fail($"input ended inside a value of {length} bytes", tag);
+        }
         if (swapUnit > 1)
         {
             // ReadBytes copied: swapping in place does not touch the caller's memory.
