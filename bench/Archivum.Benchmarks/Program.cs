@@ -2,10 +2,29 @@ using Archivum.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // `dotnet run -c Release --project bench/Archivum.Benchmarks -- --filter '*'` runs the benchmarks;
+// `... -- profile-header SECONDS` loops header parses for a profiler;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts.
 if (args.Length == 3 && args[0] == "generate-ct")
 {
     TestImages.WriteCtSeries(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+if (args.Length == 2 && args[0] == "profile-header")
+{
+    // A plain loop for a profiler (perf record): header parses for the given number of seconds.
+    var ct = TestImages.Ct512();
+    var until = DateTime.UtcNow.AddSeconds(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
+    long parses = 0;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    while (DateTime.UtcNow < until)
+    {
+        for (int i = 0; i < 10_000; i++)
+        {
+            Archivum.Dicom.Model.DicomFile.Read(ct, Archivum.Dicom.IO.DicomReadOptions.HeaderOnly);
+        }
+        parses += 10_000;
+    }
+    Console.WriteLine($"{parses / clock.Elapsed.TotalSeconds:F0} headers/s");
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -17,6 +17,7 @@ internal sealed class DicomDatasetParser
     // How far ahead a forward-only stream is peeked to find its end (its input buffers 64 KiB).
     private const int ReadAhead = 32 * 1024;
     private static readonly DicomTag PixelData = new(0x7FE0, 0x0010);
+    private static readonly DicomTag SpecificCharacterSet = new(0x0008, 0x0005);
 
     private readonly DicomInput _input;
     private readonly DicomReadOptions _options;
@@ -69,8 +70,13 @@ internal sealed class DicomDatasetParser
     private void ReadElementsInto(DicomDataset dataset, DicomEncoding encoding, long end, int depth, DicomTag? sequenceTag)
     {
         bool topLevel = sequenceTag is null;
+        var memory = encoding.LittleEndian ? _memoryInput : null;
         while (_input.Position < end)
         {
+            if (memory is not null && ReadPlainValues(memory, dataset, encoding.ExplicitVR, end, topLevel) && _input.Position >= end)
+            {
+                break;
+            }
             if (!_input.TryPeek(8, out var window))
             {
                 if (topLevel && end == long.MaxValue)
@@ -117,6 +123,70 @@ internal sealed class DicomDatasetParser
         {
             throw Fail("an element runs past the end of the item that holds it", sequenceTag);
         }
+    }
+
+    /// <summary>
+    /// The hot path of a header read from memory in little endian: a run of plain values (defined,
+    /// even length, neither sequence nor UN nor Specific Character Set) appended as lazy entries,
+    /// with no element made. It stops, without consuming it, at anything else (delimiters, the stop
+    /// tag, sequences, faults), which the general path then reads with all its checks and
+    /// warnings. Returns whether it consumed anything.
+    /// </summary>
+    private bool ReadPlainValues(MemoryDicomInput memory, DicomDataset dataset, bool explicitVR, long end, bool topLevel)
+    {
+        var source = memory.Memory;
+        int start = memory.Index;
+        var span = source.Span;
+        // The item's end as an index into the memory (Position and Index differ by the input's base offset).
+        long limit = Math.Min(span.Length, end == long.MaxValue ? long.MaxValue : end - (memory.Position - start));
+        long stopBefore = topLevel ? _stopBefore : long.MaxValue;
+        int pos = start;
+        while (limit - pos >= 8)
+        {
+            uint tag = ((uint)BinaryPrimitives.ReadUInt16LittleEndian(span[pos..]) << 16) | BinaryPrimitives.ReadUInt16LittleEndian(span[(pos + 2)..]);
+            if (tag >= 0xFFFE0000 || tag >= stopBefore || tag == SpecificCharacterSet.Value)
+            {
+                break;
+            }
+            DicomVR vr;
+            uint length;
+            int header;
+            if (explicitVR)
+            {
+                if (!DicomVRExtensions.TryParse(span[pos + 4], span[pos + 5], out vr))
+                {
+                    break;
+                }
+                if (vr.HasLongLength())
+                {
+                    if (limit - pos < 12)
+                    {
+                        break;
+                    }
+                    length = BinaryPrimitives.ReadUInt32LittleEndian(span[(pos + 8)..]);
+                    header = 12;
+                }
+                else
+                {
+                    length = BinaryPrimitives.ReadUInt16LittleEndian(span[(pos + 6)..]);
+                    header = 8;
+                }
+            }
+            else
+            {
+                vr = ImplicitVR(new DicomTag(tag), dataset);
+                length = BinaryPrimitives.ReadUInt32LittleEndian(span[(pos + 4)..]);
+                header = 8;
+            }
+            if (vr is DicomVR.SQ or DicomVR.UN || (length & 1) != 0 || length > limit - pos - header)
+            {
+                break; // also catches undefined length (odd) and values past the item or the input
+            }
+            dataset.AppendLazyInOrder(new DicomTag(tag), vr, source, pos + header, (int)length);
+            pos += header + (int)length;
+        }
+        memory.Advance(pos - start);
+        return pos != start;
     }
 
     /// <summary>Reads one element whose value must end by <paramref name="end"/> (the end of the item that holds it).</summary>
@@ -236,6 +306,14 @@ internal sealed class DicomDatasetParser
             throw Fail($"a value of {length} bytes runs past the end of the item that holds it", tag);
         }
         CheckAvailable(length, tag);
+        if (_memoryInput is { } memory && (encoding.LittleEndian || vr.SwapUnit() == 1) && tag != SpecificCharacterSet)
+        {
+            // The common case: the value stays where it is and its element is made only when asked for.
+            int offset = memory.Index;
+            memory.Advance((int)length);
+            dataset.AppendLazyInOrder(tag, vr, memory.Memory, offset, (int)length);
+            return;
+        }
         dataset.AppendInOrder(ReadValueElement(tag, vr, length, encoding));
     }
 

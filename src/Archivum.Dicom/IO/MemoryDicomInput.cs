@@ -65,6 +65,12 @@ internal sealed class MemoryDicomInput : DicomInput
     /// <summary>Bytes not read yet.</summary>
     public int RemainingBytes => _memory.Length - _position;
 
+    /// <summary>The whole memory this input reads (values are slices of it at <see cref="Index"/>).</summary>
+    public ReadOnlyMemory<byte> Memory => _memory;
+
+    /// <summary>Where the next byte lies in <see cref="Memory"/>.</summary>
+    public int Index => _position;
+
     /// <summary>A value as a slice of the memory (the caller checked the length against <see cref="RemainingBytes"/>).</summary>
     public ReadOnlyMemory<byte> Slice(int count)
     {

@@ -15,6 +15,8 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     private Entry[] _entries;
     private int _count;
     private DicomCharacterSet? _ownCharacterSet;
+    // The memory that lazy entries (read from memory, not yet asked for) are slices of.
+    private ReadOnlyMemory<byte> _lazySource;
 
     public DicomDataset() => _entries = [];
 
@@ -54,7 +56,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     public bool TryGet(DicomTag tag, [NotNullWhen(true)] out DicomElement? element)
     {
         int i = IndexOf(tag);
-        element = i >= 0 ? _entries[i].Element : null;
+        element = i >= 0 ? ElementAt(i) : null;
         return element is not null;
     }
 
@@ -82,6 +84,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         {
             Detach(_entries[i].Element);
             _entries[i].Element = element;
+            _entries[i].VR = element.VR;
             Attach(element);
         }
         else
@@ -109,7 +112,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         int removed = 0;
         for (int i = _count - 1; i >= 0; i--)
         {
-            if (match(_entries[i].Element))
+            if (match(ElementAt(i)))
             {
                 Detach(_entries[i].Element);
                 RemoveAt(i);
@@ -127,6 +130,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         }
         Array.Clear(_entries, 0, _count);
         _count = 0;
+        _lazySource = default;
     }
 
     /// <summary>
@@ -141,7 +145,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
             {
                 Grow();
             }
-            _entries[_count++] = new Entry(element.Tag.Value, element);
+            _entries[_count++] = new Entry(element.Tag.Value, element.VR, element);
             Attach(element);
         }
         else
@@ -162,7 +166,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
     {
         private int _index = -1;
 
-        public readonly DicomElement Current => dataset._entries[_index].Element;
+        public readonly DicomElement Current => dataset.ElementAt(_index);
 
         readonly object IEnumerator.Current => Current;
 
@@ -222,7 +226,7 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
             Grow();
         }
         Array.Copy(_entries, index, _entries, index + 1, _count - index);
-        _entries[index] = new Entry(element.Tag.Value, element);
+        _entries[index] = new Entry(element.Tag.Value, element.VR, element);
         _count++;
         Attach(element);
     }
@@ -284,10 +288,74 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         _pooled = false;
     }
 
-    private struct Entry(uint tag, DicomElement element)
+    /// <summary>
+    /// Appends a value read from memory without making its element yet: the entry keeps where the
+    /// value lies in <paramref name="source"/>, and the element is made when first asked for. A
+    /// header read for indexing touches a few dozen of its hundreds of elements, so most are never
+    /// made. The tag must be greater than every present one, and the value must need no decoding
+    /// to be held (little endian, not Specific Character Set, which <see cref="Attach"/> reads).
+    /// </summary>
+    internal void AppendLazyInOrder(DicomTag tag, DicomVR vr, ReadOnlyMemory<byte> source, int offset, int length)
+    {
+        if (!_lazySource.Equals(source))
+        {
+            if (_lazySource.IsEmpty && !HasLazyEntries())
+            {
+                _lazySource = source;
+            }
+            else
+            {
+                // Entries from two sources: the new one is made at once (the reader never does this).
+                AppendInOrder(new DicomValueElement(tag, vr, source.Slice(offset, length)));
+                return;
+            }
+        }
+        if (_count != 0 && _entries[_count - 1].Tag >= tag.Value)
+        {
+            AppendInOrder(new DicomValueElement(tag, vr, source.Slice(offset, length)));
+            return;
+        }
+        if (_count == _entries.Length)
+        {
+            Grow();
+        }
+        // Field by field: storing a null reference needs no write barrier, a whole struct would.
+        ref var entry = ref _entries[_count++];
+        entry.Tag = tag.Value;
+        entry.VR = vr;
+        entry.Offset = offset;
+        entry.Length = length;
+        entry.Element = null;
+    }
+
+    private bool HasLazyEntries()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_entries[i].Element is null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The element at <paramref name="index"/>, made from its lazy entry on first use.</summary>
+    private DicomElement ElementAt(int index)
+    {
+        ref var entry = ref _entries[index];
+        // Two readers may both make it; either element is equal and the reference store is atomic.
+        return entry.Element ??= new DicomValueElement(new DicomTag(entry.Tag), entry.VR, _lazySource.Slice(entry.Offset, entry.Length));
+    }
+
+    private struct Entry(uint tag, DicomVR vr, DicomElement? element)
     {
         public uint Tag = tag;
-        public DicomElement Element = element;
+        public DicomVR VR = vr;
+        // Where a lazy entry's value lies in _lazySource (Element null until asked for).
+        public int Offset;
+        public int Length;
+        public DicomElement? Element = element;
     }
 
     private void Attach(DicomElement element)
@@ -302,8 +370,12 @@ public sealed partial class DicomDataset : IEnumerable<DicomElement>
         }
     }
 
-    private void Detach(DicomElement element)
+    private void Detach(DicomElement? element)
     {
+        if (element is null)
+        {
+            return; // a lazy entry: a plain value, neither a sequence nor the character set
+        }
         if (element is DicomSequence sequence && sequence.Owner == this)
         {
             sequence.Owner = null;
