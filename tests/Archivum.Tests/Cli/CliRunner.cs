@@ -20,6 +20,8 @@ internal static class CliRunner
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // DCMTK's network tools wait ~40 ms per message for a delayed ACK without it (FIELD-NOTES).
+        start.Environment["TCP_NODELAY"] = "1";
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
