@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text;
+using Archivum.Dicom.Model;
+
+namespace Archivum.Archive.Storage;
+
+/// <summary>
+/// The instance files of an archive, in one folder:
+/// <c>{root}/{h[0..2]}/{h[2..4]}/{SOP Instance UID}.dcm</c>, where <c>h</c> is the hexadecimal
+/// SHA-256 of the SOP Instance UID (spreading files over 65,536 folders whatever the UIDs look
+/// like), and <c>{root}/.incoming/</c> for writes in progress. Instances are stored as received.
+/// A write is durable before <see cref="CommitAsync"/> returns: the file is fsynced under a
+/// temporary name, renamed into place, and its folder fsynced (group-committed across callers).
+/// </summary>
+public sealed class FileSystemInstanceStore
+{
+    private const string IncomingFolder = ".incoming";
+    private readonly FolderSyncBatcher _folderSync;
+
+    public FileSystemInstanceStore(string root)
+    {
+        Root = Path.GetFullPath(root);
+        _folderSync = new FolderSyncBatcher();
+        DurableFileSystem.CreateFolder(Path.Combine(Root, IncomingFolder));
+    }
+
+    /// <summary>The store's folder.</summary>
+    public string Root { get; }
+
+    /// <summary>Folder syncs performed (each shared by the commits that waited for it).</summary>
+    public long FolderSyncs => _folderSync.SyncCount;
+
+    /// <summary>
+    /// Removes what writes interrupted by a crash left in the incoming folder. Call at start-up,
+    /// before accepting stores. Returns the number of files removed.
+    /// </summary>
+    public int RemoveIncompleteWrites()
+    {
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(Root, IncomingFolder)))
+        {
+            File.Delete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    /// <summary>The place of an instance, relative to <see cref="Root"/>; the UID is checked (PS3.5 §9.1) before it becomes part of a path.</summary>
+    public static string RelativePathFor(string sopInstanceUid)
+    {
+        if (DicomUid.Validate(sopInstanceUid) is { } reason)
+        {
+            throw new ArgumentException($"SOP Instance UID '{sopInstanceUid}' refused: {reason}", nameof(sopInstanceUid));
+        }
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.ASCII.GetBytes(sopInstanceUid), hash);
+        string hex = Convert.ToHexStringLower(hash[..2]);
+        return Path.Combine(hex[..2], hex[2..4], sopInstanceUid + ".dcm");
+    }
+
+    /// <summary>Starts writing an instance; write it into the returned stream, then complete and commit it.</summary>
+    public PendingInstanceStream BeginWrite() =>
+        new(Path.Combine(Root, IncomingFolder, Guid.NewGuid().ToString("N") + ".part"));
+
+    /// <summary>
+    /// Puts a completed pending file in its place and makes that durable. When a file is already
+    /// there: with <paramref name="replace"/> it is replaced (the index had no row for it: a
+    /// leftover of a crash, or a replacement the caller decided on); without, the pending file is
+    /// dropped and the outcome says whether the content was identical.
+    /// </summary>
+    public async Task<(CommitOutcome Outcome, StoredInstanceFile File)> CommitAsync(PendingInstanceStream pending, string sopInstanceUid, bool replace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        if (!pending.IsComplete)
+        {
+            await pending.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        string relative = RelativePathFor(sopInstanceUid);
+        string target = Path.Combine(Root, relative);
+        string folder = Path.GetDirectoryName(target)!;
+        DurableFileSystem.CreateFolder(folder);
+        var stored = new StoredInstanceFile(relative, pending.BytesWritten, pending.Sha256);
+        if (!replace && File.Exists(target))
+        {
+            var existing = await HashAsync(target, cancellationToken).ConfigureAwait(false);
+            await pending.DisposeAsync().ConfigureAwait(false);
+            return existing.Span.SequenceEqual(stored.Sha256.Span)
+                ? (CommitOutcome.IdenticalExists, stored)
+                : (CommitOutcome.DifferentExists, new StoredInstanceFile(relative, new FileInfo(target).Length, existing));
+        }
+        File.Move(pending.TemporaryPath, target, overwrite: replace);
+        pending.MarkCommitted();
+        await pending.DisposeAsync().ConfigureAwait(false);
+        // The rename is durable once the folder is synced; callers arriving meanwhile share the sync.
+        await _folderSync.SyncAsync(folder).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (CommitOutcome.Stored, stored);
+    }
+
+    /// <summary>Opens a stored instance for reading.</summary>
+    public FileStream OpenRead(string relativePath) =>
+        new(FullPath(relativePath), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    /// <summary>Deletes a stored instance (durably); false when it was not there.</summary>
+    public async Task<bool> DeleteAsync(string relativePath, CancellationToken cancellationToken = default)
+    {
+        string path = FullPath(relativePath);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        File.Delete(path);
+        await _folderSync.SyncAsync(Path.GetDirectoryName(path)!).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>The SHA-256 of a stored file, read again from disk (for integrity checks).</summary>
+    public async Task<ReadOnlyMemory<byte>> HashAsync(string relativePathOrFull, CancellationToken cancellationToken = default)
+    {
+        var stream = new FileStream(Path.IsPathRooted(relativePathOrFull) ? relativePathOrFull : FullPath(relativePathOrFull), FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The full path of a relative one, refusing anything that would leave the store.</summary>
+    private string FullPath(string relativePath)
+    {
+        string full = Path.GetFullPath(Path.Combine(Root, relativePath));
+        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{relativePath}' is not a path inside the store", nameof(relativePath));
+        }
+        return full;
+    }
+}

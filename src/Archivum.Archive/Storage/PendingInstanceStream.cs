@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+
+namespace Archivum.Archive.Storage;
+
+/// <summary>
+/// An instance being written: a temporary file in the store's incoming folder, hashed (SHA-256)
+/// as it is written. It becomes part of the store only through <see cref="FileSystemInstanceStore.CommitAsync"/>;
+/// disposed before that, it is deleted, so an interrupted write leaves nothing behind.
+/// </summary>
+public sealed class PendingInstanceStream : Stream
+{
+    private readonly FileStream _file;
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private byte[]? _sha256;
+    private bool _committed;
+
+    internal PendingInstanceStream(string temporaryPath)
+    {
+        TemporaryPath = temporaryPath;
+        _file = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+    }
+
+    /// <summary>Where the bytes are until the commit.</summary>
+    public string TemporaryPath { get; }
+
+    /// <summary>Bytes written so far.</summary>
+    public long BytesWritten { get; private set; }
+
+    /// <summary>The SHA-256 of the content, once <see cref="CompleteAsync"/> has run.</summary>
+    public ReadOnlyMemory<byte> Sha256 => _sha256 ?? throw new InvalidOperationException("the file is not complete yet");
+
+    internal bool IsComplete => _sha256 is not null;
+
+    internal void MarkCommitted() => _committed = true;
+
+    /// <summary>Ends the writing: the bytes are flushed to disk (fsync) and the hash is final.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
+        // fsync: the content is durable before the file gets its final name (which a crash could otherwise expose half-written).
+        await Task.Run(() => _file.Flush(flushToDisk: true), cancellationToken).ConfigureAwait(false);
+        await _file.DisposeAsync().ConfigureAwait(false);
+        _sha256 = _hash.GetHashAndReset();
+    }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => _sha256 is null;
+
+    public override long Length => BytesWritten;
+
+    public override long Position
+    {
+        get => BytesWritten;
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.AppendData(buffer);
+        _file.Write(buffer);
+        BytesWritten += buffer.Length;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _hash.AppendData(buffer.Span);
+        await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        BytesWritten += buffer.Length;
+    }
+
+    public override void Flush() => _file.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _file.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _file.Dispose();
+            _hash.Dispose();
+            if (!_committed)
+            {
+                File.Delete(TemporaryPath);
+            }
+        }
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _file.DisposeAsync().ConfigureAwait(false);
+        _hash.Dispose();
+        if (!_committed)
+        {
+            File.Delete(TemporaryPath);
+        }
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
