@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+
+namespace Archivum.Archive.Index;
+
+/// <summary>
+/// The archive's index in one SQLite file (write-ahead log, full sync: a committed transaction
+/// survives a power cut). One writer (<see cref="IndexWriter"/>) and any number of readers.
+/// </summary>
+public sealed class ArchiveIndex : IAsyncDisposable
+{
+    private readonly string _connectionString;
+
+    private ArchiveIndex(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, Cache = SqliteCacheMode.Private }.ToString();
+    }
+
+    /// <summary>The index file.</summary>
+    public string Path { get; }
+
+    /// <summary>The writer; every change to the index goes through it.</summary>
+    public IndexWriter Writer { get; private set; } = null!;
+
+    /// <summary>Opens (creating when missing) the index at <paramref name="path"/>.</summary>
+    public static ArchiveIndex Open(string path)
+    {
+        var index = new ArchiveIndex(path);
+        using (var connection = index.OpenConnection())
+        {
+            using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA journal_mode=WAL;";
+            pragmas.ExecuteNonQuery();
+            using var transaction = connection.BeginTransaction();
+            using var create = connection.CreateCommand();
+            create.Transaction = transaction;
+            create.CommandText = IndexSchema.Create;
+            create.ExecuteNonQuery();
+            create.CommandText = "SELECT version FROM schema_version";
+            object? version = create.ExecuteScalar();
+            if (version is null)
+            {
+                create.CommandText = $"INSERT INTO schema_version (version) VALUES ({IndexSchema.Version})";
+                create.ExecuteNonQuery();
+            }
+            else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != IndexSchema.Version)
+            {
+                throw new InvalidOperationException($"the index {index.Path} has schema version {version}; this build knows version {IndexSchema.Version}");
+            }
+            transaction.Commit();
+        }
+        index.Writer = new IndexWriter(index.OpenConnection());
+        return index;
+    }
+
+    /// <summary>A new connection (for reading; writes go through <see cref="Writer"/>). Dispose it after use.</summary>
+    public SqliteConnection OpenConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        // FULL: the WAL is fsynced at every commit, so a committed row is durable (the acknowledgement's promise).
+        pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Writer is not null)
+        {
+            await Writer.DisposeAsync().ConfigureAwait(false);
+        }
+        SqliteConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Archivum.Archive.Index;
+
+/// <summary>
+/// Adds instances to the index with group commit: requests that arrive while a transaction
+/// commits wait for the next one, so concurrent stores share one fsync of the write-ahead log.
+/// Each request completes only after its transaction has committed. Derived attributes (counts,
+/// Modalities in Study, SOP Classes in Study) are updated in the same transaction; a Patient ID
+/// arriving with other demographics is indexed under the stored patient and recorded as a conflict.
+/// </summary>
+public sealed class IndexWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 256;
+    private readonly SqliteConnection _connection;
+    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private long _transactions;
+
+    internal IndexWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Transactions committed so far (each shared by the requests batched into it).</summary>
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    private sealed record Request(InstanceRecord Record, TaskCompletionSource<IndexOutcome> Done);
+
+    /// <summary>Indexes one instance; completes once the row is committed.</summary>
+    public Task<IndexOutcome> AddAsync(InstanceRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var done = new TaskCompletionSource<IndexOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_requests.Writer.TryWrite(new Request(record, done)))
+        {
+            throw new InvalidOperationException("the index is closed");
+        }
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Request>(MaxBatch);
+        while (await _requests.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _requests.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+            }
+            try
+            {
+                var outcomes = Commit(batch);
+                Interlocked.Increment(ref _transactions);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(outcomes[i]);
+                }
+            }
+            catch (SqliteException) when (batch.Count > 1)
+            {
+                // The transaction rolled back: each request is tried alone, so one bad row fails only its own store.
+                foreach (var request in batch)
+                {
+                    CommitAlone(request);
+                }
+            }
+            catch (SqliteException e)
+            {
+                batch[0].Done.SetException(new IOException($"the index could not be written: {e.Message}", e));
+            }
+        }
+    }
+
+    private void CommitAlone(Request request)
+    {
+        try
+        {
+            var outcome = Commit([request]);
+            Interlocked.Increment(ref _transactions);
+            request.Done.SetResult(outcome[0]);
+        }
+        catch (SqliteException e)
+        {
+            request.Done.SetException(new IOException($"the index could not be written: {e.Message}", e));
+        }
+    }
+
+    private IndexOutcome[] Commit(List<Request> batch)
+    {
+        var outcomes = new IndexOutcome[batch.Count];
+        using var transaction = _connection.BeginTransaction();
+        var touchedStudies = new HashSet<long>();
+        string now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            outcomes[i] = Insert(transaction, batch[i].Record, now, touchedStudies);
+        }
+        foreach (long study in touchedStudies)
+        {
+            UpdateStudyDerived(transaction, study);
+        }
+        transaction.Commit();
+        return outcomes;
+    }
+
+    private static IndexOutcome Insert(SqliteTransaction transaction, InstanceRecord r, string now, HashSet<long> touchedStudies)
+    {
+        if (Scalar(transaction, "SELECT id FROM instances WHERE sop_instance_uid = $uid", ("$uid", r.SopInstanceUid)) is not null)
+        {
+            return IndexOutcome.AlreadyIndexed;
+        }
+        long patient = PatientRow(transaction, r, now);
+        long study = StudyRow(transaction, r, patient, now);
+        long series = SeriesRow(transaction, r, study);
+        Execute(transaction, """
+            INSERT INTO instances (series_ref, sop_instance_uid, sop_class_uid, instance_number, number_of_frames, rows, columns,
+                                   transfer_syntax, path, size_bytes, sha256, source_ae, received_at)
+            VALUES ($series, $uid, $class, $number, $frames, $rows, $columns, $ts, $path, $size, $sha, $ae, $at)
+            """,
+            ("$series", series), ("$uid", r.SopInstanceUid), ("$class", r.SopClassUid), ("$number", r.InstanceNumber),
+            ("$frames", r.NumberOfFrames), ("$rows", r.Rows), ("$columns", r.Columns), ("$ts", r.TransferSyntaxUid),
+            ("$path", r.RelativePath), ("$size", r.Length), ("$sha", r.Sha256), ("$ae", r.SourceAETitle),
+            ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)));
+        Execute(transaction, "UPDATE series SET instance_count = instance_count + 1 WHERE id = $id", ("$id", series));
+        Execute(transaction, "UPDATE studies SET instance_count = instance_count + 1, size_bytes = size_bytes + $size, updated_at = $now, stable_at = NULL WHERE id = $id",
+            ("$size", r.Length), ("$now", now), ("$id", study));
+        touchedStudies.Add(study);
+        return IndexOutcome.Inserted;
+    }
+
+    private static long PatientRow(SqliteTransaction transaction, InstanceRecord r, string now)
+    {
+        using var find = Command(transaction, "SELECT id, name, birth_date, sex FROM patients WHERE patient_id = $id AND issuer = $issuer",
+            ("$id", r.PatientId), ("$issuer", r.IssuerOfPatientId));
+        using (var reader = find.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                long id = reader.GetInt64(0);
+                string? name = reader.IsDBNull(1) ? null : reader.GetString(1);
+                string? birth = reader.IsDBNull(2) ? null : reader.GetString(2);
+                string? sex = reader.IsDBNull(3) ? null : reader.GetString(3);
+                if (Differs(name, r.PatientName) || Differs(birth, r.PatientBirthDate) || Differs(sex, r.PatientSex))
+                {
+                    // Accepted under the stored patient; an administrator reviews it (GET /api/conflicts).
+                    string detail = JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["patientId"] = r.PatientId, ["issuer"] = r.IssuerOfPatientId,
+                        ["stored"] = new Dictionary<string, string?> { ["name"] = name, ["birthDate"] = birth, ["sex"] = sex },
+                        ["received"] = new Dictionary<string, string?> { ["name"] = r.PatientName, ["birthDate"] = r.PatientBirthDate, ["sex"] = r.PatientSex },
+                    });
+                    AddEvent(transaction, now, "demographics-conflict", r, detail);
+                }
+                return id;
+            }
+        }
+        return (long)Scalar(transaction, """
+            INSERT INTO patients (patient_id, issuer, name, name_upper, birth_date, sex) VALUES ($id, $issuer, $name, $upper, $birth, $sex)
+            RETURNING id
+            """,
+            ("$id", r.PatientId), ("$issuer", r.IssuerOfPatientId), ("$name", r.PatientName), ("$upper", r.PatientName?.ToUpperInvariant()),
+            ("$birth", r.PatientBirthDate), ("$sex", r.PatientSex))!;
+    }
+
+    private static long StudyRow(SqliteTransaction transaction, InstanceRecord r, long patient, string now)
+    {
+        using var find = Command(transaction, "SELECT id, patient_ref FROM studies WHERE study_uid = $uid", ("$uid", r.StudyInstanceUid));
+        using (var reader = find.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                long id = reader.GetInt64(0);
+                if (reader.GetInt64(1) != patient)
+                {
+                    AddEvent(transaction, now, "study-patient-mismatch", r,
+                        JsonSerializer.Serialize(new Dictionary<string, string> { ["patientId"] = r.PatientId, ["issuer"] = r.IssuerOfPatientId }));
+                }
+                return id;
+            }
+        }
+        return (long)Scalar(transaction, """
+            INSERT INTO studies (patient_ref, study_uid, study_date, study_time, accession_number, study_id, description,
+                                 referring_physician, referring_physician_upper, institution, created_at, updated_at)
+            VALUES ($patient, $uid, $date, $time, $accession, $studyId, $description, $referring, $referringUpper, $institution, $now, $now)
+            RETURNING id
+            """,
+            ("$patient", patient), ("$uid", r.StudyInstanceUid), ("$date", r.StudyDate), ("$time", r.StudyTime),
+            ("$accession", r.AccessionNumber), ("$studyId", r.StudyId), ("$description", r.StudyDescription),
+            ("$referring", r.ReferringPhysicianName), ("$referringUpper", r.ReferringPhysicianName?.ToUpperInvariant()),
+            ("$institution", r.InstitutionName), ("$now", now))!;
+    }
+
+    private static long SeriesRow(SqliteTransaction transaction, InstanceRecord r, long study)
+    {
+        if (Scalar(transaction, "SELECT id FROM series WHERE series_uid = $uid", ("$uid", r.SeriesInstanceUid)) is long id)
+        {
+            return id;
+        }
+        Execute(transaction, "UPDATE studies SET series_count = series_count + 1 WHERE id = $id", ("$id", study));
+        return (long)Scalar(transaction, """
+            INSERT INTO series (study_ref, series_uid, modality, series_number, description, series_date, series_time, body_part)
+            VALUES ($study, $uid, $modality, $number, $description, $date, $time, $body)
+            RETURNING id
+            """,
+            ("$study", study), ("$uid", r.SeriesInstanceUid), ("$modality", r.Modality), ("$number", r.SeriesNumber),
+            ("$description", r.SeriesDescription), ("$date", r.SeriesDate), ("$time", r.SeriesTime), ("$body", r.BodyPartExamined))!;
+    }
+
+    /// <summary>Modalities in Study (0008,0061) and SOP Classes in Study (0008,0062), as multi-valued strings.</summary>
+    private static void UpdateStudyDerived(SqliteTransaction transaction, long study) =>
+        Execute(transaction, """
+            UPDATE studies SET
+                modalities = (SELECT group_concat(m, '\') FROM (SELECT DISTINCT modality AS m FROM series WHERE study_ref = $id AND modality IS NOT NULL ORDER BY m)),
+                sop_classes = (SELECT group_concat(c, '\') FROM (SELECT DISTINCT i.sop_class_uid AS c FROM instances i JOIN series s ON i.series_ref = s.id WHERE s.study_ref = $id ORDER BY c))
+            WHERE id = $id
+            """, ("$id", study));
+
+    private static void AddEvent(SqliteTransaction transaction, string now, string kind, InstanceRecord r, string detail) =>
+        Execute(transaction, "INSERT INTO events (at, kind, study_uid, sop_instance_uid, detail) VALUES ($at, $kind, $study, $instance, $detail)",
+            ("$at", now), ("$kind", kind), ("$study", r.StudyInstanceUid), ("$instance", r.SopInstanceUid), ("$detail", detail));
+
+    private static bool Differs(string? stored, string? received) =>
+        !string.IsNullOrEmpty(stored) && !string.IsNullOrEmpty(received) && !string.Equals(stored, received, StringComparison.Ordinal);
+
+    private static SqliteCommand Command(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    private static void Execute(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(transaction, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+}
