@@ -29,14 +29,32 @@ public sealed class IndexWriter : IAsyncDisposable
     /// <summary>Transactions committed so far (each shared by the requests batched into it).</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
-    private sealed record Request(InstanceRecord Record, TaskCompletionSource<IndexOutcome> Done);
+    private enum Operation
+    {
+        Add,
+        Replace,
+        Event,
+    }
+
+    private sealed record Request(Operation Operation, InstanceRecord Record, string? Kind, string? Detail, TaskCompletionSource<IndexOutcome> Done);
 
     /// <summary>Indexes one instance; completes once the row is committed.</summary>
-    public Task<IndexOutcome> AddAsync(InstanceRecord record, CancellationToken cancellationToken = default)
+    public Task<IndexOutcome> AddAsync(InstanceRecord record, CancellationToken cancellationToken = default) =>
+        Enqueue(Operation.Add, record, null, null, cancellationToken);
+
+    /// <summary>Points an indexed instance at new content (same UID, new file, size and hash) and records why.</summary>
+    public Task<IndexOutcome> ReplaceAsync(InstanceRecord record, string detail, CancellationToken cancellationToken = default) =>
+        Enqueue(Operation.Replace, record, "duplicate-replaced", detail, cancellationToken);
+
+    /// <summary>Records an event about an instance (a duplicate kept or refused) for the administrator.</summary>
+    public Task<IndexOutcome> AddEventAsync(string kind, InstanceRecord record, string detail, CancellationToken cancellationToken = default) =>
+        Enqueue(Operation.Event, record, kind, detail, cancellationToken);
+
+    private Task<IndexOutcome> Enqueue(Operation operation, InstanceRecord record, string? kind, string? detail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var done = new TaskCompletionSource<IndexOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_requests.Writer.TryWrite(new Request(record, done)))
+        if (!_requests.Writer.TryWrite(new Request(operation, record, kind, detail, done)))
         {
             throw new InvalidOperationException("the index is closed");
         }
@@ -99,7 +117,13 @@ public sealed class IndexWriter : IAsyncDisposable
         string now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         for (int i = 0; i < batch.Count; i++)
         {
-            outcomes[i] = Insert(transaction, batch[i].Record, now, touchedStudies);
+            var request = batch[i];
+            outcomes[i] = request.Operation switch
+            {
+                Operation.Add => Insert(transaction, request.Record, now, touchedStudies),
+                Operation.Replace => Replace(transaction, request.Record, now, request.Detail!),
+                _ => Event(transaction, now, request.Kind!, request.Record, request.Detail!),
+            };
         }
         foreach (long study in touchedStudies)
         {
@@ -132,6 +156,27 @@ public sealed class IndexWriter : IAsyncDisposable
             ("$size", r.Length), ("$now", now), ("$id", study));
         touchedStudies.Add(study);
         return IndexOutcome.Inserted;
+    }
+
+    private static IndexOutcome Replace(SqliteTransaction transaction, InstanceRecord r, string now, string detail)
+    {
+        Execute(transaction, """
+            UPDATE studies SET size_bytes = size_bytes + $size - (SELECT i.size_bytes FROM instances i WHERE i.sop_instance_uid = $uid), updated_at = $now
+            WHERE id = (SELECT s.study_ref FROM instances i JOIN series s ON s.id = i.series_ref WHERE i.sop_instance_uid = $uid)
+            """, ("$size", r.Length), ("$uid", r.SopInstanceUid), ("$now", now));
+        Execute(transaction, """
+            UPDATE instances SET transfer_syntax = $ts, path = $path, size_bytes = $size, sha256 = $sha, source_ae = $ae, received_at = $at
+            WHERE sop_instance_uid = $uid
+            """, ("$ts", r.TransferSyntaxUid), ("$path", r.RelativePath), ("$size", r.Length), ("$sha", r.Sha256), ("$ae", r.SourceAETitle),
+            ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)), ("$uid", r.SopInstanceUid));
+        AddEvent(transaction, now, "duplicate-replaced", r, detail);
+        return IndexOutcome.Inserted;
+    }
+
+    private static IndexOutcome Event(SqliteTransaction transaction, string now, string kind, InstanceRecord r, string detail)
+    {
+        AddEvent(transaction, now, kind, r, detail);
+        return IndexOutcome.AlreadyIndexed;
     }
 
     private static long PatientRow(SqliteTransaction transaction, InstanceRecord r, string now)

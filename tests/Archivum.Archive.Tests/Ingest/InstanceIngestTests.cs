@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Archivum.Archive.Index;
+using Archivum.Archive.Ingest;
+using Archivum.Archive.Storage;
+using Archivum.Dicom.Dictionary;
+using Archivum.Dicom.IO;
+using Archivum.Dicom.Model;
+
+namespace Archivum.Archive.Tests.Ingest;
+
+public sealed class InstanceIngestTests : IAsyncLifetime
+{
+    private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+    private readonly string _dir = Directory.CreateTempSubdirectory("archivum-ingest-").FullName;
+    private ArchiveIndex _index = null!;
+    private FileSystemInstanceStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _index = ArchiveIndex.Open(Path.Combine(_dir, "index.db"));
+        _store = new FileSystemInstanceStore(Path.Combine(_dir, "instances"));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _index.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>A corpus file's data set as a C-STORE carries it: no meta, in the file's transfer syntax.</summary>
+    private static (MemoryStream Dataset, DicomFile File) AsReceived(string name, Action<DicomDataset>? change = null)
+    {
+        var file = DicomFile.Open(Path.Combine(Corpus, name));
+        change?.Invoke(file.Dataset);
+        var dataset = new MemoryStream();
+        DicomFileWriter.WriteDataset(dataset, file.Dataset, file.TransferSyntax);
+        dataset.Position = 0;
+        return (dataset, file);
+    }
+
+    private static Task<IngestOutcome> Ingest(InstanceIngest ingest, (MemoryStream Dataset, DicomFile File) received) =>
+        ingest.IngestDatasetAsync(received.Dataset, received.File.Dataset.GetString(DicomTags.SOPClassUID)!, received.File.Dataset.GetString(DicomTags.SOPInstanceUID)!,
+            received.File.TransferSyntax.Uid, "MODALITY", CancellationToken.None);
+
+    private List<string[]> Rows(string sql)
+    {
+        using var connection = _index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
+        }
+        return rows;
+    }
+
+    private static string Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    private static string DatasetListing(string path)
+    {
+        string dump = Run("dcmdump", "-q", path);
+        return dump[dump.IndexOf("# Dicom-Data-Set", StringComparison.Ordinal)..];
+    }
+
+    [Theory]
+    [InlineData("CT_small.dcm")]
+    [InlineData("MR_small_bigendian.dcm")]
+    [InlineData("JPEG2000.dcm")]
+    public async Task A_received_data_set_is_stored_as_received_indexed_and_its_hash_recorded(string name)
+    {
+        var ingest = new InstanceIngest(_store, _index);
+        var received = AsReceived(name);
+        Assert.Equal(IngestOutcome.Stored, await Ingest(ingest, received));
+
+        var row = Assert.Single(Rows("SELECT path, sha256, size_bytes, transfer_syntax, source_ae FROM instances"));
+        string stored = Path.Combine(_store.Root, row[0]);
+        Assert.Equal(Run("sha256sum", stored)[..64], row[1]);
+        Assert.Equal(new FileInfo(stored).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), row[2]);
+        Assert.Equal(received.File.TransferSyntax.Uid, row[3]);
+        Assert.Equal("MODALITY", row[4]);
+        // dcmdump reads the stored file as a whole PS3.10 file with the data set sent.
+        Assert.Equal(DatasetListing(Path.Combine(Corpus, name)), DatasetListing(stored));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_store.Root, ".incoming")));
+    }
+
+    [Fact]
+    public async Task The_same_instance_again_changes_nothing_and_other_content_follows_the_policy()
+    {
+        var keep = new InstanceIngest(_store, _index);
+        Assert.Equal(IngestOutcome.Stored, await Ingest(keep, AsReceived("CT_small.dcm")));
+        Assert.Equal(IngestOutcome.IdenticalDuplicate, await Ingest(keep, AsReceived("CT_small.dcm")));
+        string originalSha = Rows("SELECT sha256 FROM instances")[0][0];
+
+        void Rename(DicomDataset d) => d.SetString(DicomTags.PatientName, "Changed^Name");
+        Assert.Equal(IngestOutcome.DifferentDuplicateKept, await Ingest(keep, AsReceived("CT_small.dcm", Rename)));
+        Assert.Equal(originalSha, Rows("SELECT sha256 FROM instances")[0][0]);
+        Assert.Equal(IngestOutcome.DifferentDuplicateRejected, await Ingest(new InstanceIngest(_store, _index, DuplicatePolicy.Reject), AsReceived("CT_small.dcm", Rename)));
+        Assert.Equal(IngestOutcome.DifferentDuplicateReplaced, await Ingest(new InstanceIngest(_store, _index, DuplicatePolicy.Replace), AsReceived("CT_small.dcm", Rename)));
+
+        var row = Assert.Single(Rows("SELECT path, sha256 FROM instances"));
+        Assert.NotEqual(originalSha, row[1]);
+        Assert.Contains("Changed^Name", DatasetListing(Path.Combine(_store.Root, row[0])), StringComparison.Ordinal);
+        Assert.Equal(["duplicate-kept", "duplicate-rejected", "duplicate-replaced"], Rows("SELECT kind FROM events ORDER BY id").Select(r => r[0]));
+        Assert.Equal([["1"]], Rows("SELECT instance_count FROM studies"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_store.Root, ".incoming")));
+    }
+
+    [Fact]
+    public async Task Concurrent_stores_of_one_new_instance_store_it_once()
+    {
+        var ingest = new InstanceIngest(_store, _index);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ingest(ingest, AsReceived("MR_small.dcm")))));
+        Assert.Equal(1, outcomes.Count(o => o == IngestOutcome.Stored));
+        Assert.Equal(7, outcomes.Count(o => o == IngestOutcome.IdenticalDuplicate));
+        Assert.Equal([["1"]], Rows("SELECT count(*) FROM instances"));
+    }
+
+    [Fact]
+    public async Task Bad_data_is_refused_as_the_senders_fault_and_leaves_nothing()
+    {
+        var ingest = new InstanceIngest(_store, _index);
+        var received = AsReceived("CT_small.dcm");
+        var wrongUid = await Assert.ThrowsAsync<IngestException>(() => ingest.IngestDatasetAsync(received.Dataset, DicomUids.CTImageStorage, "1.2.3.4", received.File.TransferSyntax.Uid, null, CancellationToken.None));
+        Assert.False(wrongUid.OutOfResources);
+        Assert.Contains("is not the command's", wrongUid.Message, StringComparison.Ordinal);
+
+        var garbage = await Assert.ThrowsAsync<IngestException>(() => ingest.IngestDatasetAsync(new MemoryStream(new byte[] { 8, 0, 0x18, 0, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2 }), DicomUids.CTImageStorage, "1.2.3.4", "1.2.840.10008.1.2", null, CancellationToken.None));
+        Assert.False(garbage.OutOfResources);
+
+        var badUid = await Assert.ThrowsAsync<IngestException>(() => ingest.IngestDatasetAsync(new MemoryStream(), DicomUids.CTImageStorage, "../1.2", "1.2.840.10008.1.2", null, CancellationToken.None));
+        Assert.StartsWith("Affected SOP Instance UID", badUid.Message, StringComparison.Ordinal);
+
+        Assert.Empty(Rows("SELECT * FROM instances"));
+        Assert.Empty(Directory.GetFiles(_store.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_sender_that_fails_mid_transfer_leaves_nothing()
+    {
+        var ingest = new InstanceIngest(_store, _index);
+        await Assert.ThrowsAsync<IOException>(() => ingest.IngestDatasetAsync(new FailingStream(AsReceived("CT_small.dcm").Dataset, 5000), DicomUids.CTImageStorage, "1.2.3.4", "1.2.840.10008.1.2.1", null, CancellationToken.None));
+        Assert.Empty(Rows("SELECT * FROM instances"));
+        Assert.Empty(Directory.GetFiles(_store.Root, "*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Delivers some bytes, then fails as an aborted association does.</summary>
+    private sealed class FailingStream(Stream inner, int failAfter) : Stream
+    {
+        private int _delivered;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_delivered >= failAfter)
+            {
+                throw new IOException("association aborted");
+            }
+            int read = inner.Read(buffer, offset, Math.Min(count, failAfter - _delivered));
+            _delivered += read;
+            return read;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() { }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
