@@ -3,27 +3,18 @@ using System.Text.Json;
 using Archivum.Archive.Index;
 using Archivum.Dicom.IO;
 using Archivum.Dicom.Model;
-using Microsoft.Data.Sqlite;
+using Archivum.Archive.Tests.Support;
 
 namespace Archivum.Archive.Tests.Index;
 
-public sealed class IndexWriterTests : IAsyncLifetime
+public sealed class IndexWriterTests : IAsyncDisposable
 {
-    private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
-    private readonly string _dir = Directory.CreateTempSubdirectory("archivum-index-").FullName;
-    private ArchiveIndex _index = null!;
+    private const string Corpus = TestArchive.Corpus;
+    private readonly TestArchive _archive = new();
 
-    public Task InitializeAsync()
-    {
-        _index = ArchiveIndex.Open(Path.Combine(_dir, "index.db"));
-        return Task.CompletedTask;
-    }
+    private ArchiveIndex Index => _archive.Index;
 
-    public async Task DisposeAsync()
-    {
-        await _index.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _archive.DisposeAsync();
 
     private static InstanceRecord Record(string study, string series, string instance, string modality = "CT", string patientId = "P1", string? name = "Doe^Jane", string sopClass = "1.2.840.10008.5.1.4.1.1.2") => new()
     {
@@ -40,19 +31,7 @@ public sealed class IndexWriterTests : IAsyncLifetime
         Sha256 = new string('0', 64),
     };
 
-    private List<string[]> Rows(string sql)
-    {
-        using var connection = _index.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
-        }
-        return rows;
-    }
+    private List<string[]> Rows(string sql) => _archive.Rows(sql);
 
     [Fact]
     public async Task The_corpus_indexed_gives_the_hierarchy_and_counts_pydicom_reads_from_the_same_files()
@@ -61,7 +40,7 @@ public sealed class IndexWriterTests : IAsyncLifetime
         foreach (string name in names)
         {
             var file = DicomFile.Open(Path.Combine(Corpus, name), DicomReadOptions.HeaderOnly);
-            await _index.Writer.AddAsync(InstanceRecordReader.Read(file, name, 1, new string('0', 64)));
+            await Index.Writer.AddAsync(InstanceRecordReader.Read(file, name, 1, new string('0', 64)));
         }
 
         // The oracle: pydicom groups the same files by study and series (first instance of a SOP Instance UID wins).
@@ -104,29 +83,29 @@ public sealed class IndexWriterTests : IAsyncLifetime
     public async Task Concurrent_adds_are_all_committed_with_counts_that_add_up()
     {
         var tasks = Enumerable.Range(0, 300).Select(i => Task.Run(() =>
-            _index.Writer.AddAsync(Record($"1.2.{i % 3}", $"1.2.{i % 3}.{i % 7}", $"1.2.3.4.{i}", modality: i % 2 == 0 ? "CT" : "PT"))));
+            Index.Writer.AddAsync(Record($"1.2.{i % 3}", $"1.2.{i % 3}.{i % 7}", $"1.2.3.4.{i}", modality: i % 2 == 0 ? "CT" : "PT"))));
         var outcomes = await Task.WhenAll(tasks);
         Assert.All(outcomes, o => Assert.Equal(IndexOutcome.Inserted, o));
         Assert.Equal([["300"]], Rows("SELECT count(*) FROM instances"));
         Assert.Equal([["300", "21"]], Rows("SELECT sum(instance_count), sum(series_count) FROM studies"));
         Assert.Equal([["CT\\PT"]], Rows("SELECT DISTINCT modalities FROM studies"));
-        Assert.InRange(_index.Writer.Transactions, 1, 300);
+        Assert.InRange(Index.Writer.Transactions, 1, 300);
     }
 
     [Fact]
     public async Task The_same_instance_twice_is_indexed_once()
     {
-        Assert.Equal(IndexOutcome.Inserted, await _index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1")));
-        Assert.Equal(IndexOutcome.AlreadyIndexed, await _index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1")));
+        Assert.Equal(IndexOutcome.Inserted, await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1")));
+        Assert.Equal(IndexOutcome.AlreadyIndexed, await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1")));
         Assert.Equal([["1", "1"]], Rows("SELECT instance_count, series_count FROM studies"));
     }
 
     [Fact]
     public async Task A_patient_ID_with_other_demographics_is_indexed_under_the_stored_patient_and_recorded()
     {
-        await _index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1", name: "Doe^Jane"));
-        await _index.Writer.AddAsync(Record("1.3", "1.3.1", "1.3.1.1", name: "Roe^Richard"));
-        await _index.Writer.AddAsync(Record("1.4", "1.4.1", "1.4.1.1", name: null)); // absent is not a conflict
+        await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1", name: "Doe^Jane"));
+        await Index.Writer.AddAsync(Record("1.3", "1.3.1", "1.3.1.1", name: "Roe^Richard"));
+        await Index.Writer.AddAsync(Record("1.4", "1.4.1", "1.4.1.1", name: null)); // absent is not a conflict
 
         Assert.Equal([["P1", "Doe^Jane"]], Rows("SELECT patient_id, name FROM patients"));
         var conflict = Assert.Single(Rows("SELECT kind, sop_instance_uid, detail FROM events"));
@@ -140,9 +119,8 @@ public sealed class IndexWriterTests : IAsyncLifetime
     [Fact]
     public async Task What_was_committed_is_there_after_reopening()
     {
-        await _index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1"));
-        await _index.DisposeAsync();
-        _index = ArchiveIndex.Open(Path.Combine(_dir, "index.db"));
+        await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1"));
+        await _archive.ReopenIndexAsync();
         Assert.Equal([["1.2.1.1"]], Rows("SELECT sop_instance_uid FROM instances"));
     }
 }

@@ -1,32 +1,23 @@
-using System.Diagnostics;
 using Archivum.Archive.Index;
 using Archivum.Archive.Ingest;
 using Archivum.Archive.Storage;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.IO;
 using Archivum.Dicom.Model;
+using Archivum.Archive.Tests.Support;
 
 namespace Archivum.Archive.Tests.Ingest;
 
-public sealed class InstanceIngestTests : IAsyncLifetime
+public sealed class InstanceIngestTests : IAsyncDisposable
 {
-    private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
-    private readonly string _dir = Directory.CreateTempSubdirectory("archivum-ingest-").FullName;
-    private ArchiveIndex _index = null!;
-    private FileSystemInstanceStore _store = null!;
+    private const string Corpus = TestArchive.Corpus;
+    private readonly TestArchive _archive = new();
 
-    public Task InitializeAsync()
-    {
-        _index = ArchiveIndex.Open(Path.Combine(_dir, "index.db"));
-        _store = new FileSystemInstanceStore(Path.Combine(_dir, "instances"));
-        return Task.CompletedTask;
-    }
+    private ArchiveIndex Index => _archive.Index;
 
-    public async Task DisposeAsync()
-    {
-        await _index.DisposeAsync();
-        Directory.Delete(_dir, recursive: true);
-    }
+    private FileSystemInstanceStore Store => _archive.Store;
+
+    public ValueTask DisposeAsync() => _archive.DisposeAsync();
 
     /// <summary>A corpus file's data set as a C-STORE carries it: no meta, in the file's transfer syntax.</summary>
     private static (MemoryStream Dataset, DicomFile File) AsReceived(string name, Action<DicomDataset>? change = null)
@@ -43,32 +34,9 @@ public sealed class InstanceIngestTests : IAsyncLifetime
         ingest.IngestDatasetAsync(received.Dataset, received.File.Dataset.GetString(DicomTags.SOPClassUID)!, received.File.Dataset.GetString(DicomTags.SOPInstanceUID)!,
             received.File.TransferSyntax.Uid, "MODALITY", CancellationToken.None);
 
-    private List<string[]> Rows(string sql)
-    {
-        using var connection = _index.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<string[]>();
-        while (reader.Read())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!).ToArray());
-        }
-        return rows;
-    }
+    private List<string[]> Rows(string sql) => _archive.Rows(sql);
 
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
+    private static string Run(string program, params string[] args) => TestArchive.Tool(program, args);
 
     private static string DatasetListing(string path)
     {
@@ -82,25 +50,25 @@ public sealed class InstanceIngestTests : IAsyncLifetime
     [InlineData("JPEG2000.dcm")]
     public async Task A_received_data_set_is_stored_as_received_indexed_and_its_hash_recorded(string name)
     {
-        var ingest = new InstanceIngest(_store, _index);
+        var ingest = new InstanceIngest(Store, Index);
         var received = AsReceived(name);
         Assert.Equal(IngestOutcome.Stored, await Ingest(ingest, received));
 
         var row = Assert.Single(Rows("SELECT path, sha256, size_bytes, transfer_syntax, source_ae FROM instances"));
-        string stored = Path.Combine(_store.Root, row[0]);
+        string stored = Path.Combine(Store.Root, row[0]);
         Assert.Equal(Run("sha256sum", stored)[..64], row[1]);
         Assert.Equal(new FileInfo(stored).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), row[2]);
         Assert.Equal(received.File.TransferSyntax.Uid, row[3]);
         Assert.Equal("MODALITY", row[4]);
         // dcmdump reads the stored file as a whole PS3.10 file with the data set sent.
         Assert.Equal(DatasetListing(Path.Combine(Corpus, name)), DatasetListing(stored));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_store.Root, ".incoming")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Store.Root, ".incoming")));
     }
 
     [Fact]
     public async Task The_same_instance_again_changes_nothing_and_other_content_follows_the_policy()
     {
-        var keep = new InstanceIngest(_store, _index);
+        var keep = new InstanceIngest(Store, Index);
         Assert.Equal(IngestOutcome.Stored, await Ingest(keep, AsReceived("CT_small.dcm")));
         Assert.Equal(IngestOutcome.IdenticalDuplicate, await Ingest(keep, AsReceived("CT_small.dcm")));
         string originalSha = Rows("SELECT sha256 FROM instances")[0][0];
@@ -108,21 +76,21 @@ public sealed class InstanceIngestTests : IAsyncLifetime
         void Rename(DicomDataset d) => d.SetString(DicomTags.PatientName, "Changed^Name");
         Assert.Equal(IngestOutcome.DifferentDuplicateKept, await Ingest(keep, AsReceived("CT_small.dcm", Rename)));
         Assert.Equal(originalSha, Rows("SELECT sha256 FROM instances")[0][0]);
-        Assert.Equal(IngestOutcome.DifferentDuplicateRejected, await Ingest(new InstanceIngest(_store, _index, DuplicatePolicy.Reject), AsReceived("CT_small.dcm", Rename)));
-        Assert.Equal(IngestOutcome.DifferentDuplicateReplaced, await Ingest(new InstanceIngest(_store, _index, DuplicatePolicy.Replace), AsReceived("CT_small.dcm", Rename)));
+        Assert.Equal(IngestOutcome.DifferentDuplicateRejected, await Ingest(new InstanceIngest(Store, Index, DuplicatePolicy.Reject), AsReceived("CT_small.dcm", Rename)));
+        Assert.Equal(IngestOutcome.DifferentDuplicateReplaced, await Ingest(new InstanceIngest(Store, Index, DuplicatePolicy.Replace), AsReceived("CT_small.dcm", Rename)));
 
         var row = Assert.Single(Rows("SELECT path, sha256 FROM instances"));
         Assert.NotEqual(originalSha, row[1]);
-        Assert.Contains("Changed^Name", DatasetListing(Path.Combine(_store.Root, row[0])), StringComparison.Ordinal);
+        Assert.Contains("Changed^Name", DatasetListing(Path.Combine(Store.Root, row[0])), StringComparison.Ordinal);
         Assert.Equal(["duplicate-kept", "duplicate-rejected", "duplicate-replaced"], Rows("SELECT kind FROM events ORDER BY id").Select(r => r[0]));
         Assert.Equal([["1"]], Rows("SELECT instance_count FROM studies"));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_store.Root, ".incoming")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Store.Root, ".incoming")));
     }
 
     [Fact]
     public async Task Concurrent_stores_of_one_new_instance_store_it_once()
     {
-        var ingest = new InstanceIngest(_store, _index);
+        var ingest = new InstanceIngest(Store, Index);
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Ingest(ingest, AsReceived("MR_small.dcm")))));
         Assert.Equal(1, outcomes.Count(o => o == IngestOutcome.Stored));
         Assert.Equal(7, outcomes.Count(o => o == IngestOutcome.IdenticalDuplicate));
@@ -132,7 +100,7 @@ public sealed class InstanceIngestTests : IAsyncLifetime
     [Fact]
     public async Task Bad_data_is_refused_as_the_senders_fault_and_leaves_nothing()
     {
-        var ingest = new InstanceIngest(_store, _index);
+        var ingest = new InstanceIngest(Store, Index);
         var received = AsReceived("CT_small.dcm");
         var wrongUid = await Assert.ThrowsAsync<IngestException>(() => ingest.IngestDatasetAsync(received.Dataset, DicomUids.CTImageStorage, "1.2.3.4", received.File.TransferSyntax.Uid, null, CancellationToken.None));
         Assert.False(wrongUid.OutOfResources);
@@ -145,16 +113,16 @@ public sealed class InstanceIngestTests : IAsyncLifetime
         Assert.StartsWith("Affected SOP Instance UID", badUid.Message, StringComparison.Ordinal);
 
         Assert.Empty(Rows("SELECT * FROM instances"));
-        Assert.Empty(Directory.GetFiles(_store.Root, "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Store.Root, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public async Task A_sender_that_fails_mid_transfer_leaves_nothing()
     {
-        var ingest = new InstanceIngest(_store, _index);
+        var ingest = new InstanceIngest(Store, Index);
         await Assert.ThrowsAsync<IOException>(() => ingest.IngestDatasetAsync(new FailingStream(AsReceived("CT_small.dcm").Dataset, 5000), DicomUids.CTImageStorage, "1.2.3.4", "1.2.840.10008.1.2.1", null, CancellationToken.None));
         Assert.Empty(Rows("SELECT * FROM instances"));
-        Assert.Empty(Directory.GetFiles(_store.Root, "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Store.Root, "*", SearchOption.AllDirectories));
     }
 
     /// <summary>Delivers some bytes, then fails as an aborted association does.</summary>
