@@ -7,6 +7,7 @@ internal static class CommandCatalog
 {
     public static IEnumerable<Command> All()
     {
+        yield return Hosting.ServeCommand.Create();
         yield return DumpCommand.Create();
         yield return ConvertCommand.Create();
     }

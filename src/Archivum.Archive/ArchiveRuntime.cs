@@ -1,0 +1,141 @@
+using System.Globalization;
+using Archivum.Archive.Index;
+using Archivum.Archive.Ingest;
+using Archivum.Archive.Query;
+using Archivum.Archive.Storage;
+
+namespace Archivum.Archive;
+
+/// <summary>
+/// An archive opened on its data folder: <c>index.db</c> (the SQLite index) and <c>instances/</c>
+/// (the store). Opening recovers from a crash (writes that never finished are removed: they were
+/// never acknowledged). Everything the host serves goes through here.
+/// </summary>
+public sealed class ArchiveRuntime : IAsyncDisposable
+{
+    private ArchiveRuntime(ArchiveOptions options, FileSystemInstanceStore store, ArchiveIndex index, int recovered)
+    {
+        Options = options;
+        Store = store;
+        Index = index;
+        RecoveredWrites = recovered;
+        Ingest = new InstanceIngest(store, index, options.DuplicatePolicy);
+        Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames });
+    }
+
+    public ArchiveOptions Options { get; }
+
+    public FileSystemInstanceStore Store { get; }
+
+    public ArchiveIndex Index { get; }
+
+    public InstanceIngest Ingest { get; }
+
+    public ArchiveQuery Query { get; }
+
+    /// <summary>Incomplete writes removed when opening (left by a crash).</summary>
+    public int RecoveredWrites { get; }
+
+    /// <summary>Opens (creating when new) the archive in <see cref="ArchiveOptions.DataFolder"/>.</summary>
+    public static ArchiveRuntime Open(ArchiveOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string folder = Path.GetFullPath(options.DataFolder);
+        Directory.CreateDirectory(folder);
+        var store = new FileSystemInstanceStore(Path.Combine(folder, "instances"));
+        int recovered = store.RemoveIncompleteWrites();
+        var index = ArchiveIndex.Open(Path.Combine(folder, "index.db"));
+        return new ArchiveRuntime(options with { DataFolder = folder }, store, index, recovered);
+    }
+
+    /// <summary>Why the archive cannot take instances now (index unreachable, store unwritable, disk nearly full), or null when it can.</summary>
+    public string? NotReadyReason()
+    {
+        try
+        {
+            using (var connection = Index.OpenConnection())
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT count(*) FROM schema_version";
+                command.ExecuteScalar();
+            }
+            string probe = Path.Combine(Store.Root, ".incoming", ".ready-" + Guid.NewGuid().ToString("N"));
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            long free = new DriveInfo(Store.Root).AvailableFreeSpace;
+            if (free < Options.MinimumFreeBytes)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"only {free / (1024 * 1024)} MiB free on the store's disk; the floor is {Options.MinimumFreeBytes / (1024 * 1024)} MiB");
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Totals and per-modality figures, from the index.</summary>
+    public ArchiveStatistics Statistics()
+    {
+        using var connection = Index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT (SELECT count(*) FROM patients), (SELECT count(*) FROM studies), (SELECT count(*) FROM series),
+                   (SELECT count(*) FROM instances), (SELECT coalesce(sum(size_bytes), 0) FROM instances)
+            """;
+        long patients, studies, series, instances, bytes;
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            (patients, studies, series, instances, bytes) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        }
+        command.CommandText = """
+            SELECT coalesce(se.modality, ''), count(DISTINCT se.id), count(i.id), coalesce(sum(i.size_bytes), 0)
+            FROM series se JOIN instances i ON i.series_ref = se.id GROUP BY se.modality ORDER BY se.modality
+            """;
+        var modalities = new SortedDictionary<string, ModalityStatistics>(StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                modalities[reader.GetString(0)] = new ModalityStatistics(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            }
+        }
+        return new ArchiveStatistics(patients, studies, series, instances, bytes, modalities);
+    }
+
+    /// <summary>Recorded events of the given kinds (all kinds when none given), newest first.</summary>
+    public IReadOnlyList<ArchiveEvent> Events(IReadOnlyCollection<string>? kinds = null, int limit = 1000, long? beforeId = null)
+    {
+        using var connection = Index.OpenConnection();
+        using var command = connection.CreateCommand();
+        var conditions = new List<string>();
+        if (kinds is { Count: > 0 })
+        {
+            conditions.Add("kind IN (" + string.Join(", ", kinds.Select((k, i) =>
+            {
+                command.Parameters.AddWithValue("$k" + i.ToString(CultureInfo.InvariantCulture), k);
+                return "$k" + i.ToString(CultureInfo.InvariantCulture);
+            })) + ")");
+        }
+        if (beforeId is { } before)
+        {
+            conditions.Add("id < $before");
+            command.Parameters.AddWithValue("$before", before);
+        }
+        command.CommandText = "SELECT id, at, kind, study_uid, sop_instance_uid, detail FROM events"
+            + (conditions.Count > 0 ? " WHERE " + string.Join(" AND ", conditions) : "")
+            + " ORDER BY id DESC LIMIT " + Math.Clamp(limit, 1, 10_000).ToString(CultureInfo.InvariantCulture);
+        var events = new List<ArchiveEvent>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            events.Add(new ArchiveEvent(reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5)));
+        }
+        return events;
+    }
+
+    public ValueTask DisposeAsync() => Index.DisposeAsync();
+}

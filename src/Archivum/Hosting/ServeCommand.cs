@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Archivum.Archive;
+
+namespace Archivum.Hosting;
+
+/// <summary>
+/// <c>archivum serve</c>: the archive, with its HTTP API on Kestrel, until Ctrl-C or SIGTERM.
+/// Settings come from defaults, <c>--config FILE</c>, <c>ARCHIVUM__…</c> environment variables and
+/// the flags, in that order of precedence; every wrong value is reported before anything starts.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "folder of the index and the instances (default: ./archivum-data)" };
+        var ae = new Option<string?>("--ae") { Description = "the archive's AE title (default ARCHIVUM)" };
+        var dicomPort = new Option<int?>("--dicom-port") { Description = "DICOM port (default 11112)" };
+        var httpPort = new Option<int?>("--http-port") { Description = "HTTP port (default 8080)" };
+        var listen = new Option<string?>("--listen") { Description = "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)" };
+        var config = new Option<string?>("--config") { Description = "a JSON configuration file (settings under \"Archivum\")" };
+        var command = new Command("serve", "Run the archive (HTTP API; see the README for every setting)") { data, ae, dicomPort, httpPort, listen, config };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var flags = new Dictionary<string, string?>();
+            void Flag(string key, object? value)
+            {
+                if (value is not null)
+                {
+                    flags[$"{ServeSettings.Section}:{key}"] = Convert.ToString(value, CultureInfo.InvariantCulture);
+                }
+            }
+            Flag(nameof(ServeSettings.DataFolder), parse.GetValue(data));
+            Flag(nameof(ServeSettings.AETitle), parse.GetValue(ae));
+            Flag(nameof(ServeSettings.DicomPort), parse.GetValue(dicomPort));
+            Flag(nameof(ServeSettings.HttpPort), parse.GetValue(httpPort));
+            Flag(nameof(ServeSettings.ListenAddress), parse.GetValue(listen));
+            return await RunAsync(parse.GetValue(config), flags, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configFile, Dictionary<string, string?> flags, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Lowest precedence: a request is not worth a log line; the archive's own messages are.
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                return Fail($"--config {configFile}: no such file");
+            }
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+        builder.Configuration.AddEnvironmentVariables(); // after the file: the environment wins over it
+        builder.Configuration.AddInMemoryCollection(flags); // and the flags over both
+        var settings = new ServeSettings();
+        try
+        {
+            builder.Configuration.GetSection(ServeSettings.Section).Bind(settings);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong type (a port that is not a number): the binder names the key.
+            return Fail(e.InnerException?.Message is { } inner ? $"{e.Message} {inner}" : e.Message);
+        }
+        if (settings.Validate() is { Count: > 0 } errors)
+        {
+            foreach (string error in errors)
+            {
+                Console.Error.WriteLine($"archivum serve: {error}");
+            }
+            return 1;
+        }
+
+        ArchiveRuntime archive;
+        try
+        {
+            archive = ArchiveRuntime.Open(new ArchiveOptions
+            {
+                DataFolder = settings.DataFolder,
+                AETitle = settings.AETitle,
+                DuplicatePolicy = settings.ParsedDuplicatePolicy,
+                MinimumFreeBytes = settings.MinimumFreeMegabytes * 1024 * 1024,
+                CaseInsensitivePersonNames = settings.CaseInsensitivePersonNames,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return Fail($"cannot open the archive in {settings.DataFolder}: {e.Message}");
+        }
+        await using (archive.ConfigureAwait(false))
+        {
+            builder.Services.AddSingleton(archive);
+            builder.Services.AddSingleton(settings);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
+            var app = builder.Build();
+            HealthEndpoints.Map(app);
+            AdminEndpoints.Map(app);
+            var log = app.Logger;
+            if (archive.RecoveredWrites > 0)
+            {
+                ServeLog.RecoveredWrites(log, archive.RecoveredWrites);
+            }
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                return Fail($"cannot listen on {settings.ListenAddress}:{settings.HttpPort}: {e.Message}");
+            }
+            ServeLog.Serving(log, settings.AETitle, archive.Options.DataFolder, settings.ListenAddress, settings.HttpPort);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return 0;
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"archivum serve: {message}");
+        return 1;
+    }
+}

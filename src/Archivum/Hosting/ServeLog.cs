@@ -1,0 +1,11 @@
+namespace Archivum.Hosting;
+
+/// <summary>The host's log messages (source-generated: no formatting cost when a level is off).</summary>
+internal static partial class ServeLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} incomplete writes left by an earlier stop; none had been acknowledged")]
+    public static partial void RecoveredWrites(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archivum {AETitle} serving {DataFolder}; HTTP on http://{Address}:{HttpPort}")]
+    public static partial void Serving(ILogger logger, string aeTitle, string dataFolder, string address, int httpPort);
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net;
+using Archivum.Archive.Ingest;
+
+namespace Archivum.Hosting;
+
+/// <summary>
+/// The settings of <c>archivum serve</c>, section "Archivum" of the configuration: built-in
+/// defaults, then the JSON file of <c>--config</c>, then environment variables
+/// (<c>ARCHIVUM__DICOMPORT=104</c>), then the command-line flags.
+/// </summary>
+public sealed class ServeSettings
+{
+    public const string Section = "Archivum";
+
+    /// <summary>Folder of the index and the instances.</summary>
+    public string DataFolder { get; set; } = "archivum-data";
+
+    /// <summary>The archive's AE title.</summary>
+    public string AETitle { get; set; } = "ARCHIVUM";
+
+    /// <summary>Address both listeners bind to (127.0.0.1 by default; 0.0.0.0 for every interface).</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    public int DicomPort { get; set; } = 11112;
+
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Below this free space on the store's disk the archive reports not ready.</summary>
+    public long MinimumFreeMegabytes { get; set; } = 1024;
+
+    /// <summary>KeepStored, Replace or Reject: what another instance under a stored SOP Instance UID does.</summary>
+    public string DuplicatePolicy { get; set; } = nameof(Archive.Ingest.DuplicatePolicy.KeepStored);
+
+    /// <summary>Person names match regardless of case.</summary>
+    public bool CaseInsensitivePersonNames { get; set; } = true;
+
+    /// <summary>Most DICOM associations at once.</summary>
+    public int MaxAssociations { get; set; } = 100;
+
+    /// <summary>Every wrong value, each as "Archivum:Setting = value: why".</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        void Check(bool ok, string setting, object? value, string why)
+        {
+            if (!ok)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}:{setting} = {value ?? "(empty)"}: {why}"));
+            }
+        }
+        Check(!string.IsNullOrWhiteSpace(DataFolder), nameof(DataFolder), DataFolder, "give the folder for the index and the instances");
+        Check(AETitle.Trim().Length is >= 1 and <= 16 && AETitle.All(c => c is >= ' ' and <= '~' and not '\\'), nameof(AETitle), AETitle, "an AE title has 1 to 16 printable ASCII characters and no backslash");
+        Check(IPAddress.TryParse(ListenAddress, out _), nameof(ListenAddress), ListenAddress, "not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::)");
+        Check(DicomPort is >= 1 and <= 65535, nameof(DicomPort), DicomPort, "not a TCP port (1 to 65535)");
+        Check(HttpPort is >= 1 and <= 65535, nameof(HttpPort), HttpPort, "not a TCP port (1 to 65535)");
+        Check(DicomPort != HttpPort, nameof(HttpPort), HttpPort, "the DICOM and HTTP ports must differ");
+        Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
+        Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
+        Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
+        return errors;
+    }
+
+    public DuplicatePolicy ParsedDuplicatePolicy => Enum.Parse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true);
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Archivum.Tests.Hosting;
+
+/// <summary>`archivum serve` as a real process on free loopback ports, for as long as a test needs it.</summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private ServeProcess(Process process, string dataFolder, int httpPort, int dicomPort)
+    {
+        _process = process;
+        DataFolder = dataFolder;
+        HttpPort = httpPort;
+        DicomPort = dicomPort;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string DataFolder { get; }
+
+    public int HttpPort { get; }
+
+    public int DicomPort { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServeProcess> StartAsync(string dataFolder, params string[] extra)
+    {
+        int httpPort = FreePort(), dicomPort = FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "archivum.dll"), "serve", "--data", dataFolder,
+            "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), .. extra])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start archivum serve");
+        var serve = new ServeProcess(process, dataFolder, httpPort, dicomPort);
+        process.OutputDataReceived += (_, e) => serve.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => serve.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        for (int attempt = 0; attempt < 300; attempt++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"archivum serve exited with {process.ExitCode}: {serve.Output}");
+            }
+            try
+            {
+                using var response = await serve.Http.GetAsync("healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return serve;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        await serve.DisposeAsync();
+        throw new TimeoutException($"archivum serve did not answer /healthz within 30 s: {serve.Output}");
+    }
+
+    /// <summary>Asks the server to stop (SIGTERM, as a service manager does) and returns its exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
