@@ -372,9 +372,11 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
             sender = new SameAssociationSender(this);
         }
 
+        var runner = new SubOperationRunner(instances.Count);
+        // The destination's association is released before the final response, which tells the
+        // requestor that everything is over (PS3.4 C.4.2.3.1).
         await using (sender.ConfigureAwait(false))
         {
-            var runner = new SubOperationRunner(instances.Count);
             foreach (var instance in instances)
             {
                 if (operation.CancelRequested)
@@ -388,10 +390,10 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
                     await SendRetrieveResponseAsync(request, context, DimseStatus.Pending, null, runner.Counts, []).ConfigureAwait(false);
                 }
             }
-            _operations.TryRemove(request.MessageId, out _);
-            var (finalStatus, counts) = runner.Final(operation.CancelRequested);
-            await SendRetrieveResponseAsync(request, context, finalStatus, null, counts, runner.FailedSopInstanceUids).ConfigureAwait(false);
         }
+        _operations.TryRemove(request.MessageId, out _);
+        var (finalStatus, counts) = runner.Final(operation.CancelRequested);
+        await SendRetrieveResponseAsync(request, context, finalStatus, null, counts, runner.FailedSopInstanceUids).ConfigureAwait(false);
     }
 
     private async Task<(MoveDestinationSender? Sender, DimseStatus Status, string? Comment)> ConnectMoveDestinationAsync(CMoveRequest move, IReadOnlyList<RetrieveInstance> instances)

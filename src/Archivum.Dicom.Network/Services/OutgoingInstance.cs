@@ -19,6 +19,7 @@ internal sealed class OutgoingInstance : IAsyncDisposable
     private const long SpoolInMemoryLimit = 32L * 1024 * 1024;
 
     private static readonly DicomTag FirstDatasetTag = new(0x0003, 0x0000);
+    private static readonly DicomTag AfterSopInstanceUid = new(0x0008, 0x0019);
 
     private readonly Stream _source;
     private readonly long _sourceStart;
@@ -57,6 +58,19 @@ internal sealed class OutgoingInstance : IAsyncDisposable
             var file = DicomFile.Read(part10, new DicomReadOptions { StopBefore = FirstDatasetTag }, out var remainder);
             string? sopClass = file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPClassUID);
             string? sopInstance = file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID);
+            if (part10.CanSeek && file.StoppedEarly && !file.TransferSyntax.IsDeflated)
+            {
+                // The data set's own SOP Class and Instance UID are the ones the C-STORE-RQ must name
+                // (PS3.4 B.2.1.1); the meta can disagree (pydicom's rtdose.dcm does). Read them, then
+                // go back to the first data set element: the bytes from there are sent as they are.
+                long datasetStart = start + file.StopOffset;
+                part10.Position = datasetStart;
+                var header = DicomFile.Read(part10, new DicomReadOptions { AssumedTransferSyntax = file.TransferSyntax, StopBefore = AfterSopInstanceUid });
+                sopClass = header.Dataset.GetString(DicomTags.SOPClassUID) is { Length: > 0 } c ? c : sopClass;
+                sopInstance = header.Dataset.GetString(DicomTags.SOPInstanceUID) is { Length: > 0 } i ? i : sopInstance;
+                part10.Position = datasetStart;
+                remainder = part10;
+            }
             if (string.IsNullOrEmpty(sopClass) || string.IsNullOrEmpty(sopInstance))
             {
                 // No (usable) meta: the data set itself must say what it is; read its header.

@@ -20,14 +20,20 @@ public sealed class RetrieveInstance(string sopClassUid, string sopInstanceUid, 
     /// <summary>Opens the instance as a Part-10 file stream (the caller disposes it).</summary>
     public ValueTask<Stream> OpenAsync(CancellationToken cancellationToken) => open(cancellationToken);
 
-    /// <summary>An instance stored as a Part-10 file: its meta information is read now, the file opened when it is sent.</summary>
+    /// <summary>
+    /// An instance stored as a Part-10 file: its SOP class and instance (from the data set, else the
+    /// meta) and transfer syntax are read now, the file opened when it is sent.
+    /// </summary>
     public static RetrieveInstance FromFile(string path)
     {
-        var meta = DicomFile.Open(path, new DicomReadOptions { StopBefore = new DicomTag(0x0003, 0x0000) }).FileMetaInformation;
+        var header = DicomFile.Open(path, new DicomReadOptions { StopBefore = new DicomTag(0x0008, 0x0019) });
+        var meta = header.FileMetaInformation;
+        string? Either(DicomTag inDataset, DicomTag inMeta) =>
+            header.Dataset.GetString(inDataset) is { Length: > 0 } value ? value : meta.GetString(inMeta);
         return new RetrieveInstance(
-            meta.GetString(DicomTags.MediaStorageSOPClassUID) ?? throw new InvalidDataException($"{path}: no Media Storage SOP Class UID"),
-            meta.GetString(DicomTags.MediaStorageSOPInstanceUID) ?? throw new InvalidDataException($"{path}: no Media Storage SOP Instance UID"),
-            meta.GetString(DicomTags.TransferSyntaxUID) ?? throw new InvalidDataException($"{path}: no Transfer Syntax UID"),
+            Either(DicomTags.SOPClassUID, DicomTags.MediaStorageSOPClassUID) ?? throw new InvalidDataException($"{path}: no SOP Class UID"),
+            Either(DicomTags.SOPInstanceUID, DicomTags.MediaStorageSOPInstanceUID) ?? throw new InvalidDataException($"{path}: no SOP Instance UID"),
+            header.TransferSyntax.Uid,
             _ => ValueTask.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan)));
     }
 }
