@@ -31,7 +31,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
         {
             var id = NextMessageId();
             await SendAsync(context.Id, new CEchoRequest { MessageId = id }, null, cancellationToken).ConfigureAwait(false);
-            return Expect<CEchoResponse>(await ReceiveResponseAsync(id, null, cancellationToken).ConfigureAwait(false));
+            return await ReceiveFinalAsync<CEchoResponse>(id, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -77,7 +77,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
                     MoveOriginatorMessageId = moveOriginatorMessageId,
                 };
                 await SendAsync(context.Id, request, dataset, cancellationToken).ConfigureAwait(false);
-                return Expect<CStoreResponse>(await ReceiveResponseAsync(id, null, cancellationToken).ConfigureAwait(false));
+                return await ReceiveFinalAsync<CStoreResponse>(id, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -314,6 +314,14 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
                     break;
             }
         }
+    }
+
+    /// <summary>The response to a request whose response has no data set (a peer that sends one anyway has it skipped).</summary>
+    private async Task<T> ReceiveFinalAsync<T>(ushort messageId, CancellationToken cancellationToken) where T : DimseResponse
+    {
+        var response = await ReceiveResponseAsync(messageId, null, cancellationToken).ConfigureAwait(false);
+        await SkipDatasetAsync(response).ConfigureAwait(false);
+        return Expect<T>(response);
     }
 
     private AcceptedPresentationContext ContextFor(string sopClassUid)

@@ -209,6 +209,11 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
             {
                 (status, comment) = (e.Status, e.Message);
             }
+            catch (Exception e) when (e is not DicomNetworkException && !_token.IsCancellationRequested)
+            {
+                // A handler's bug must not end the association: PS3.7 Annex C 0110H "processing failure".
+                (status, comment) = (DimseStatus.ProcessingFailure, e.Message);
+            }
         }
         await SendAsync(context, new CEchoResponse
         {

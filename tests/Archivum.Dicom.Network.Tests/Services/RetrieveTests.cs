@@ -126,4 +126,46 @@ public sealed class RetrieveTests
         }
         Assert.Empty(connector.Proposed);
     }
+
+    [Fact]
+    public async Task Get_cancelled_while_a_sub_operation_is_out_ends_FE00_with_the_remaining_count()
+    {
+        using var cts = Timeout();
+        var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers { Retrieve = new FileRetriever(null, "CT_small.dcm", "CT_small.dcm", "CT_small.dcm") });
+        await using var association = LoopbackAssociation.Start(dispatcher.RunAsync, [Contexts.StudyGet(1), Contexts.Ct(3, Contexts.Explicit, scp: true)], cts.Token);
+        var requestor = association.Requestor;
+        using (var identifier = FindTests.Encode(Study(), Contexts.Explicit))
+        {
+            await requestor.SendAsync(1, DimseCommandCodec.Encode(new CGetRequest { MessageId = 5, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveInformationModelGet }), identifier, cts.Token);
+        }
+
+        int stores = 0;
+        CGetResponse? final = null;
+        for (int i = 0; i < 20 && final is null; i++)
+        {
+            var incoming = await requestor.ReceiveCommandAsync(cts.Token);
+            var message = DimseCommandCodec.Decode(incoming!.Value.Bytes);
+            if (message is CStoreRequest store)
+            {
+                stores++;
+                await using (var data = requestor.OpenDataset())
+                {
+                    await data.CopyToAsync(Stream.Null, cts.Token);
+                }
+                // The C-CANCEL arrives before the answer to the first sub-operation: no further one starts.
+                await requestor.SendAsync(1, DimseCommandCodec.Encode(new CCancelRequest { MessageIdBeingRespondedTo = 5 }), null, cts.Token);
+                var answer = new CStoreResponse { MessageIdBeingRespondedTo = store.MessageId, Status = DimseStatus.Success, AffectedSopInstanceUid = store.AffectedSopInstanceUid };
+                await requestor.SendAsync(incoming.Value.PresentationContextId, DimseCommandCodec.Encode(answer), null, cts.Token);
+            }
+            else if (message is CGetResponse { Status.IsPending: false } response)
+            {
+                final = response;
+            }
+        }
+        Assert.Equal(1, stores);
+        Assert.NotNull(final);
+        Assert.Equal(DimseStatus.Cancel, final.Status);
+        Assert.Equal(((ushort?)2, (ushort?)1, (ushort?)0, (ushort?)0), (final.Remaining, final.Completed, final.Failed, final.Warning));
+        await association.ReleaseAsync(cts.Token);
+    }
 }
