@@ -206,7 +206,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
     }
 
     /// <summary>N-ACTION (PS3.7 §10.1.4), e.g. a storage commitment request: the response and its reply data set, if any.</summary>
-    public async Task<(NActionResponse Response, DicomDataset? Reply)> ActionAsync(NActionRequestData request, CancellationToken cancellationToken = default)
+    public async Task<(NActionResponse Response, DicomDataset? Reply)> ActionAsync(NRequestData request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var context = ContextFor(request.SopClassUid);
@@ -235,7 +235,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
     }
 
     /// <summary>N-EVENT-REPORT (PS3.7 §10.1.1), e.g. a storage commitment result: the response and its reply data set, if any.</summary>
-    public async Task<(NEventReportResponse Response, DicomDataset? Reply)> EventReportAsync(NActionRequestData report, CancellationToken cancellationToken = default)
+    public async Task<(NEventReportResponse Response, DicomDataset? Reply)> EventReportAsync(NRequestData report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         var context = ContextFor(report.SopClassUid);

@@ -161,14 +161,14 @@ public sealed class DispatcherProtocolTests
         var information = new DicomDataset();
         information.SetString(DicomTags.TransactionUID, "1.2.3.99");
 
-        var (action, reply) = await client.ActionAsync(new NActionRequestData(DicomUids.StorageCommitmentPushModel, DicomUids.StorageCommitmentPushModelInstance, 1, information), cts.Token);
+        var (action, reply) = await client.ActionAsync(new NRequestData(DicomUids.StorageCommitmentPushModel, DicomUids.StorageCommitmentPushModelInstance, 1, information), cts.Token);
         Assert.Equal(DimseStatus.Success, action.Status);
         Assert.Equal((ushort?)1, action.ActionTypeId);
         Assert.Equal(DicomUids.StorageCommitmentPushModelInstance, action.AffectedSopInstanceUid);
         Assert.Equal("1.2.3.99", reply!.GetString(DicomTags.TransactionUID));
         Assert.Equal("1.2.3.99", handler.LastInformation!.GetString(DicomTags.TransactionUID));
 
-        var (report, _) = await client.EventReportAsync(new NActionRequestData(DicomUids.StorageCommitmentPushModel, DicomUids.StorageCommitmentPushModelInstance, 2), cts.Token);
+        var (report, _) = await client.EventReportAsync(new NRequestData(DicomUids.StorageCommitmentPushModel, DicomUids.StorageCommitmentPushModelInstance, 2), cts.Token);
         Assert.Equal(DimseStatus.ProcessingFailure, report.Status);
         Assert.Equal("no transaction", report.ErrorComment);
         Assert.Equal((ushort?)2, report.EventTypeId);
