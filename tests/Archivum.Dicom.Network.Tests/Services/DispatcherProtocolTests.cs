@@ -175,12 +175,66 @@ public sealed class DispatcherProtocolTests
         await association.ReleaseAsync(cts.Token);
     }
 
-    /// <summary>Yields matches until cancelled (at most 100,000).</summary>
-    private sealed class EndlessFinder : IFindHandler
+    [Fact]
+    public async Task A_release_during_a_find_lets_it_finish_and_an_abort_ends_the_session_quietly()
+    {
+        using var cts = Timeout();
+        var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers { Find = new EndlessFinder(limit: 6) });
+        var identifier = new DicomDataset();
+        identifier.SetString(DicomTags.QueryRetrieveLevel, "STUDY");
+        var bytes = FindTests.Encode(identifier, Contexts.Explicit).ToArray();
+        var find = DimseCommandCodec.Encode(new CFindRequest { MessageId = 1, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveInformationModelFind });
+
+        await using (var association = LoopbackAssociation.Start(dispatcher.RunAsync, All, cts.Token))
+        {
+            await RawScu.SendAsync(association.Requestor, 5, find, bytes, cts.Token);
+            Assert.True((await RawScu.ReceiveAsync(association.Requestor, cts.Token)).Response.Status.IsPending);
+            association.Requestor.Release();
+            // PS3.8 Sta8: the acceptor may still answer after the release request.
+            var statuses = new List<DimseStatus>();
+            for (int i = 0; i < 10 && (statuses.Count == 0 || statuses[^1].IsPending); i++)
+            {
+                statuses.Add((await RawScu.ReceiveAsync(association.Requestor, cts.Token)).Response.Status);
+            }
+            Assert.Equal([.. Enumerable.Repeat(DimseStatus.Pending, 5), DimseStatus.Success], statuses);
+            await association.Server.WaitAsync(cts.Token);
+            Assert.Null(await association.Requestor.ReceiveCommandAsync(cts.Token));
+        }
+
+        await using (var association = LoopbackAssociation.Start(dispatcher.RunAsync, All, cts.Token))
+        {
+            await RawScu.SendAsync(association.Requestor, 5, find, bytes, cts.Token);
+            Assert.True((await RawScu.ReceiveAsync(association.Requestor, cts.Token)).Response.Status.IsPending);
+            await association.Requestor.AbortAsync();
+            await association.Server.WaitAsync(cts.Token); // completes, does not throw
+            Assert.False(association.Acceptor.Aborted);
+        }
+    }
+
+    [Fact]
+    public async Task An_abort_while_a_get_waits_for_its_store_response_ends_the_session_quietly()
+    {
+        using var cts = Timeout();
+        var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers { Retrieve = new FileRetriever(null, "CT_small.dcm", "CT_small.dcm") });
+        await using var association = LoopbackAssociation.Start(dispatcher.RunAsync, [Contexts.StudyGet(1), Contexts.Ct(3, Contexts.Explicit, scp: true)], cts.Token);
+        var identifier = new DicomDataset();
+        identifier.SetString(DicomTags.QueryRetrieveLevel, "STUDY");
+        using (var data = FindTests.Encode(identifier, Contexts.Explicit))
+        {
+            await association.Requestor.SendAsync(1, DimseCommandCodec.Encode(new CGetRequest { MessageId = 1, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveInformationModelGet }), data, cts.Token);
+        }
+        var incoming = await association.Requestor.ReceiveCommandAsync(cts.Token);
+        Assert.IsType<CStoreRequest>(DimseCommandCodec.Decode(incoming!.Value.Bytes));
+        await association.Requestor.AbortAsync();
+        await association.Server.WaitAsync(cts.Token);
+    }
+
+    /// <summary>Yields matches until cancelled (at most <c>limit</c>).</summary>
+    private sealed class EndlessFinder(int limit = 100_000) : IFindHandler
     {
         public async IAsyncEnumerable<FindMatch> FindAsync(CFindRequest request, DicomDataset identifier, AcceptedPresentationContext context, AssociationInfo association, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            for (int i = 0; i < 100_000 && !cancellationToken.IsCancellationRequested; i++)
+            for (int i = 0; i < limit && !cancellationToken.IsCancellationRequested; i++)
             {
                 await Task.Yield();
                 yield return new FindMatch(identifier);
