@@ -263,6 +263,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
         }
     }
 
+    /// <summary>Frees the client's lock; the channel is the caller's to release.</summary>
     public void Dispose() => _gate.Dispose();
 
     /// <summary>

@@ -3,6 +3,7 @@ namespace Archivum.Dicom.Network.Services;
 /// <summary>Choices of a <see cref="DimseClient"/>.</summary>
 public sealed class DimseClientOptions
 {
+    /// <summary>The defaults.</summary>
     public static DimseClientOptions Default { get; } = new();
 
     /// <summary>
