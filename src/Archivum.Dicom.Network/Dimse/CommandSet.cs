@@ -14,6 +14,8 @@ internal sealed class CommandSet
 {
     private const ushort NoDataset = 0x0101; // PS3.7 E.1-1: Command Data Set Type "null"
 
+    private static readonly System.Buffers.SearchValues<char> UidCharacters = System.Buffers.SearchValues.Create("0123456789.");
+
     private readonly Dictionary<uint, ReadOnlyMemory<byte>> _values;
 
     private CommandSet(Dictionary<uint, ReadOnlyMemory<byte>> values) => _values = values;
@@ -120,7 +122,16 @@ internal sealed class CommandSet
             : uid;
     }
 
-    public string? OptionalUid(DicomTag tag) => OptionalText(tag, 64);
+    /// <summary>A UI value; one with characters other than digits and dots (PS3.5 §9.1) is refused with 0106H, so that no one echoes it back.</summary>
+    public string? OptionalUid(DicomTag tag)
+    {
+        var uid = OptionalText(tag, 64);
+        if (uid is not null && uid.AsSpan().ContainsAnyExcept(UidCharacters))
+        {
+            throw Fail($"{DimseCommandException.Describe(tag)} is not a UID (PS3.5 §9.1: digits and dots only)", tag, DimseStatus.InvalidAttributeValue);
+        }
+        return uid;
+    }
 
     public string RequiredText(DicomTag tag, int maxLength)
     {

@@ -164,6 +164,18 @@ public sealed class DimseCommandCodecTests
         Assert.Equal(DimseStatus.MistypedArgument, e.ResponseStatus);
     }
 
+    [Fact]
+    public void A_UID_with_other_characters_than_digits_and_dots_asks_for_0106_and_is_not_echoed()
+    {
+        var bytes = (byte[])DcmtkCaptures.EchoRequest.Clone();
+        bytes[24] = 0xC6; // inside "1.2.840.10008.1.1"
+        var e = Assert.Throws<DimseCommandException>(() => DimseCommandCodec.Decode(bytes));
+        Assert.Equal(DimseStatus.InvalidAttributeValue, e.ResponseStatus);
+        Assert.Equal(DicomTags.AffectedSOPClassUID, e.Field);
+        Assert.Null(e.SopClassUid);
+        Assert.Equal((ushort)1, e.MessageId);
+    }
+
     [Theory]
     [InlineData("no message id")]
     [InlineData("message id of three bytes")]

@@ -61,6 +61,8 @@ internal sealed class LoopbackAssociation : IAsyncDisposable
         Requestor.Release();
         await Server.WaitAsync(cancellationToken);
         Assert.Null(await Requestor.ReceiveCommandAsync(cancellationToken));
+        Assert.Null(Requestor.ProtocolViolation);
+        Assert.Null(Acceptor.ProtocolViolation);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,8 +8,10 @@ namespace Archivum.Dicom.Network.Tests.Services.Support;
 /// One end of an in-memory association, standing in for the upper layer: command sets and data
 /// sets cross as frames (a command, then data chunks of <c>chunkSize</c> bytes, the last one
 /// marked) over bounded queues, so a data set is streamed with back-pressure as PDVs would be.
-/// It is stricter than it must be, to catch misuse: a data set must be opened and read or
-/// disposed before the next command is asked for, and it can only be read asynchronously.
+/// A data PDV where a command is expected, or the reverse, aborts the association as the upper
+/// layer would (<see cref="ProtocolViolation"/> says why); it is stricter than it must be in that
+/// a data set must be opened and read or disposed before the next command is asked for, and can
+/// only be read asynchronously.
 /// </summary>
 internal sealed class LoopbackChannel : IDimseChannel, IDisposable
 {
@@ -71,7 +73,10 @@ internal sealed class LoopbackChannel : IDimseChannel, IDisposable
             }
             if (!_skipping)
             {
-                throw new InvalidOperationException("a data set arrived that the receiver neither opened nor skipped");
+                // Either the peer sent a data set its command said it would not, or the receiver did
+                // not open one it announced: the upper layer would see a data PDV where it expects a
+                // command, a protocol violation that aborts the association (PS3.8 §9.3.5).
+                throw Violation("a data set arrived where a command was expected");
             }
             _skipping = !frame.Last;
         }
@@ -97,7 +102,7 @@ internal sealed class LoopbackChannel : IDimseChannel, IDisposable
             }
             if (frame.IsCommand)
             {
-                throw new InvalidOperationException("no data set follows this command");
+                throw Violation("a command arrived where the announced data set was expected");
             }
             _incoming.Reader.TryRead(out _);
             return frame;
@@ -109,6 +114,18 @@ internal sealed class LoopbackChannel : IDimseChannel, IDisposable
     }
 
     internal void SkipRest() => _skipping = true;
+
+    /// <summary>What this end saw the peer (or its own user) do against the protocol, when it did.</summary>
+    public string? ProtocolViolation { get; private set; }
+
+    private DicomAssociationAbortedException Violation(string what)
+    {
+        ProtocolViolation = what;
+        var error = new DicomAssociationAbortedException("protocol violation: " + what);
+        _outgoing.Writer.TryComplete(error);
+        _incoming.Writer.TryComplete(error);
+        return error;
+    }
 
     public async ValueTask SendAsync(byte presentationContextId, ReadOnlyMemory<byte> command, Stream? dataset, CancellationToken cancellationToken)
     {
