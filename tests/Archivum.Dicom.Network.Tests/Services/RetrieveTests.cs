@@ -168,4 +168,44 @@ public sealed class RetrieveTests
         Assert.Equal(((ushort?)2, (ushort?)1, (ushort?)0, (ushort?)0), (final.Remaining, final.Completed, final.Failed, final.Warning));
         await association.ReleaseAsync(cts.Token);
     }
+
+    [Fact]
+    public async Task Move_with_a_refused_instance_is_B000_and_an_unreachable_destination_A702()
+    {
+        using var cts = Timeout();
+        // The destination refuses MR instances.
+        var atDestination = new CapturingStoreHandler(r => r.AffectedSopClassUid == DicomUids.MRImageStorage ? new StoreResult(DimseStatus.OutOfResources, "full") : StoreResult.Success);
+        var destination = new DimseServiceDispatcher(new DimseServiceHandlers { Store = atDestination });
+        await using var connector = new LoopbackMoveConnector("DEST", destination.RunAsync, cts.Token);
+        var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers { Retrieve = new FileRetriever(null, "CT_small.dcm", "MR_small.dcm"), MoveDestinations = connector });
+        await using (var association = LoopbackAssociation.Start(dispatcher.RunAsync, [Contexts.StudyMove(1)], cts.Token))
+        {
+            using var client = new DimseClient(association.Requestor);
+            var result = await client.MoveAsync(DicomUids.StudyRootQueryRetrieveInformationModelMove, "DEST", Study(), cancellationToken: cts.Token);
+            Assert.Equal(DimseStatus.SubOperationsCompleteWithFailures, result.Status);
+            Assert.Equal(new SubOperationCounts(null, 1, 1, 0), result.Counts);
+            Assert.Equal([DicomFile.Open(Corpus.Path("MR_small.dcm")).Dataset.GetString(DicomTags.SOPInstanceUID)!], result.FailedSopInstanceUids);
+            await association.ReleaseAsync(cts.Token);
+        }
+
+        var unreachable = new DimseServiceDispatcher(new DimseServiceHandlers { Retrieve = new FileRetriever(null, "CT_small.dcm", "MR_small.dcm"), MoveDestinations = new UnreachableConnector() });
+        await using (var association = LoopbackAssociation.Start(unreachable.RunAsync, [Contexts.StudyMove(1)], cts.Token))
+        {
+            using var client = new DimseClient(association.Requestor);
+            var result = await client.MoveAsync(DicomUids.StudyRootQueryRetrieveInformationModelMove, "DEST", Study(), cancellationToken: cts.Token);
+            Assert.Equal(DimseStatus.OutOfResourcesUnableToPerformSubOperations, result.Status);
+            Assert.Equal(new SubOperationCounts(null, 0, 2, 0), result.Counts);
+            Assert.Equal(2, result.FailedSopInstanceUids.Count);
+            Assert.Contains("connection refused", result.ErrorComment, StringComparison.Ordinal);
+            await association.ReleaseAsync(cts.Token);
+        }
+    }
+
+    private sealed class UnreachableConnector : IMoveDestinationConnector
+    {
+        public ValueTask<Archivum.Dicom.Network.UpperLayer.IDimseChannel?> ConnectAsync(string destinationAETitle, Archivum.Dicom.Network.Negotiation.AssociationInfo origin, IReadOnlyCollection<(string SopClassUid, string TransferSyntaxUid)> contexts, CancellationToken cancellationToken) =>
+            throw new Archivum.Dicom.Network.UpperLayer.DicomNetworkException("connection refused");
+
+        public ValueTask ReleaseAsync(Archivum.Dicom.Network.UpperLayer.IDimseChannel channel, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 }
