@@ -27,6 +27,7 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
 
     private ILogger Logger => logger;
     private int _nextMessageId;
+    private bool _readerDone;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -56,10 +57,12 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
         }
         finally
         {
-            // No response can arrive any more: sub-operations waiting for one fail.
+            // No response can arrive any more: sub-operations waiting for one fail, and so do those
+            // that start waiting from now on (they check the flag after registering).
+            Volatile.Write(ref _readerDone, true);
             foreach (var waiter in _awaiting.Values)
             {
-                waiter.TrySetException(new DicomAssociationAbortedException("the association ended before the response arrived"));
+                waiter.TrySetException(NoMoreResponses(ended));
             }
             if (!ended)
             {
@@ -74,6 +77,14 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
             await Task.WhenAll(running).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Why a request of ours will get no response: after a release the operation goes on (the
+    /// sub-operation fails and the final response is still sent, PS3.8 Sta8); after an abort it ends.
+    /// </summary>
+    private static Exception NoMoreResponses(bool released) => released
+        ? new DimseClientException("the peer released the association: no response can arrive")
+        : new DicomAssociationAbortedException("the association ended before the response arrived");
 
     /// <summary>Handles one command; false when the association was aborted.</summary>
     private async Task<bool> HandleCommandAsync(IncomingCommand incoming)
@@ -572,6 +583,11 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
     {
         public async Task<DimseStatus> StoreAsync(RetrieveInstance instance, CancellationToken cancellationToken)
         {
+            if (Volatile.Read(ref session._readerDone))
+            {
+                // The peer released: it could not answer a C-STORE-RQ any more.
+                return DimseStatus.OutOfResourcesUnableToPerformSubOperations;
+            }
             try
             {
                 var stream = await instance.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -584,6 +600,10 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
                     var id = session.NextMessageId();
                     var waiter = new TaskCompletionSource<DimseResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
                     session._awaiting[id] = waiter;
+                    if (Volatile.Read(ref session._readerDone))
+                    {
+                        waiter.TrySetException(NoMoreResponses(released: true));
+                    }
                     var request = new CStoreRequest { MessageId = id, AffectedSopClassUid = outgoing.SopClassUid, AffectedSopInstanceUid = outgoing.SopInstanceUid };
                     try
                     {

@@ -201,6 +201,44 @@ public sealed class RetrieveTests
         }
     }
 
+    [Fact]
+    public async Task A_release_during_a_get_fails_the_sub_operations_that_can_no_longer_be_answered()
+    {
+        using var cts = Timeout();
+        var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers { Retrieve = new FileRetriever(null, "CT_small.dcm", "CT_small.dcm") });
+        await using var association = LoopbackAssociation.Start(dispatcher.RunAsync, [Contexts.StudyGet(1), Contexts.Ct(3, Contexts.Explicit, scp: true)], cts.Token);
+        var requestor = association.Requestor;
+        using (var identifier = FindTests.Encode(Study(), Contexts.Explicit))
+        {
+            await requestor.SendAsync(1, DimseCommandCodec.Encode(new CGetRequest { MessageId = 1, AffectedSopClassUid = DicomUids.StudyRootQueryRetrieveInformationModelGet }), identifier, cts.Token);
+        }
+        CGetResponse? final = null;
+        bool released = false;
+        for (int i = 0; i < 10 && final is null; i++)
+        {
+            var incoming = await requestor.ReceiveCommandAsync(cts.Token);
+            var message = DimseCommandCodec.Decode(incoming!.Value.Bytes);
+            if (message.HasDataset)
+            {
+                await using var data = requestor.OpenDataset();
+                await data.CopyToAsync(Stream.Null, cts.Token);
+            }
+            if (message is CStoreRequest store && !released)
+            {
+                var answer = new CStoreResponse { MessageIdBeingRespondedTo = store.MessageId, Status = DimseStatus.Success };
+                await requestor.SendAsync(3, DimseCommandCodec.Encode(answer), null, cts.Token);
+                requestor.Release(); // A-RELEASE-RQ right after answering the first sub-operation
+                released = true;
+            }
+            final = message as CGetResponse is { Status.IsPending: false } r ? r : null;
+        }
+        Assert.NotNull(final);
+        Assert.Equal(DimseStatus.SubOperationsCompleteWithFailures, final.Status);
+        Assert.Equal(((ushort?)1, (ushort?)1), (final.Completed, final.Failed));
+        await association.Server.WaitAsync(cts.Token);
+        Assert.Null(await requestor.ReceiveCommandAsync(cts.Token));
+    }
+
     private sealed class UnreachableConnector : IMoveDestinationConnector
     {
         public ValueTask<Archivum.Dicom.Network.UpperLayer.IDimseChannel?> ConnectAsync(string destinationAETitle, Archivum.Dicom.Network.Negotiation.AssociationInfo origin, IReadOnlyCollection<(string SopClassUid, string TransferSyntaxUid)> contexts, CancellationToken cancellationToken) =>
