@@ -21,6 +21,52 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var level = LevelOf(identifier, model);
+        var (conditions, parameters, returned, unsupported, retrieveAETitle) = Plan(identifier, level);
+        // The unique keys of the level and those above it are always returned (PS3.4 C.4.1.2.1).
+        foreach (var unique in UniqueKeys(model, level))
+        {
+            if (!returned.Any(r => r.Tag == unique))
+            {
+                returned.Add((unique, IndexedKeys.Find(unique)!.VR, IndexedKeys.Find(unique)));
+            }
+        }
+        string sql = Sql(level, returned.Where(r => r.Key is not null).Select(r => r.Key!.Column), conditions);
+        return new QueryResult(Read(sql, parameters, level, returned, retrieveAETitle), unsupported);
+    }
+
+    /// <summary>
+    /// The stored instances under the entities a C-MOVE or C-GET identifier selects (PS3.4 C.4.2.1.4):
+    /// matched at the identifier's level, every instance below.
+    /// </summary>
+    public IReadOnlyList<StoredInstance> FindInstances(QueryModel model, DicomDataset identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        var level = LevelOf(identifier, model);
+        var (conditions, parameters, _, unsupported, _) = Plan(identifier, level);
+        if (unsupported.Count > 0)
+        {
+            // Retrieving more than was asked for is worse than refusing: say which key could not be used.
+            throw new QueryException($"{string.Join(", ", unsupported.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToString()))} cannot be used to select instances to retrieve");
+        }
+        string sql = Sql(QueryLevel.Image, ["i.sop_class_uid", "i.sop_instance_uid", "i.transfer_syntax", "i.path", "i.size_bytes"], conditions);
+        using var connection = index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        var instances = new List<StoredInstance>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            instances.Add(new StoredInstance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
+        }
+        return instances;
+    }
+
+    private (List<string> Conditions, List<(string Name, object Value)> Parameters, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> Returned, List<DicomTag> Unsupported, bool RetrieveAETitle) Plan(DicomDataset identifier, QueryLevel level)
+    {
         var parameters = new List<(string Name, object Value)>();
         var conditions = new List<string>();
         var returned = new List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)>();
@@ -59,16 +105,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
             }
             returned.Add((tag, key.VR, key));
         }
-        // The unique keys of the level and those above it are always returned (PS3.4 C.4.1.2.1).
-        foreach (var unique in UniqueKeys(model, level))
-        {
-            if (!returned.Any(r => r.Tag == unique))
-            {
-                returned.Add((unique, IndexedKeys.Find(unique)!.VR, IndexedKeys.Find(unique)));
-            }
-        }
-        string sql = Sql(level, returned.Where(r => r.Key is not null).Select(r => r.Key!), conditions);
-        return new QueryResult(Read(sql, parameters, level, returned, retrieveAETitle), unsupported);
+        return (conditions, parameters, returned, unsupported, retrieveAETitle);
     }
 
     private static bool HasValue(DicomElement element) => element switch
@@ -117,10 +154,10 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         }
     }
 
-    private static string Sql(QueryLevel level, IEnumerable<IndexedKey> columns, List<string> conditions)
+    private static string Sql(QueryLevel level, IEnumerable<string> columns, List<string> conditions)
     {
         var sql = new StringBuilder("SELECT ");
-        sql.AppendJoin(", ", columns.Select(c => c.Column).DefaultIfEmpty("1"));
+        sql.AppendJoin(", ", columns.DefaultIfEmpty("1"));
         sql.Append(level switch
         {
             QueryLevel.Patient => " FROM patients p",

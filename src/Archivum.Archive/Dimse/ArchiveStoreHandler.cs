@@ -1,0 +1,42 @@
+using Archivum.Archive.Ingest;
+using Archivum.Dicom.Network.Dimse;
+using Archivum.Dicom.Network.Negotiation;
+using Archivum.Dicom.Network.Services;
+
+namespace Archivum.Archive.Dimse;
+
+/// <summary>
+/// C-STORE SCP (PS3.4 B.2.3) into the archive: the data set streams into the store, and success
+/// is answered only once the file and its index row are durable.
+/// </summary>
+public sealed class ArchiveStoreHandler(InstanceIngest ingest) : IStoreHandler
+{
+    /// <inheritdoc />
+    public async ValueTask<StoreResult> StoreAsync(CStoreRequest request, Stream dataset, AcceptedPresentationContext context, AssociationInfo association, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(association);
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await ingest.IngestDatasetAsync(dataset, request.AffectedSopClassUid, request.AffectedSopInstanceUid, context.TransferSyntax, association.CallingAETitle, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IngestException e) when (e.OutOfResources)
+        {
+            return new StoreResult(DimseStatus.OutOfResources, e.Message);
+        }
+        catch (IngestException e)
+        {
+            return new StoreResult(e.Message.Contains("SOP Class UID", StringComparison.Ordinal) ? DimseStatus.DataSetDoesNotMatchSopClass : DimseStatus.CannotUnderstand, e.Message);
+        }
+        return outcome switch
+        {
+            IngestOutcome.DifferentDuplicateKept => new StoreResult(DimseStatus.ElementsDiscarded,
+                "an instance with this SOP Instance UID and other content is stored; it was kept and this one discarded (the event is recorded)"),
+            IngestOutcome.DifferentDuplicateRejected => new StoreResult(DimseStatus.DuplicateSopInstance,
+                "an instance with this SOP Instance UID and other content is stored; this one is refused (the event is recorded)"),
+            _ => StoreResult.Success,
+        };
+    }
+}

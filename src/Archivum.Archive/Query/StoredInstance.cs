@@ -1,0 +1,4 @@
+namespace Archivum.Archive.Query;
+
+/// <summary>An instance as the index knows it for retrieval: what it is, how it is encoded, where its file is (relative to the store) and its size.</summary>
+public sealed record StoredInstance(string SopClassUid, string SopInstanceUid, string TransferSyntaxUid, string RelativePath, long Length);
