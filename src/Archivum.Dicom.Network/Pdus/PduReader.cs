@@ -136,6 +136,18 @@ public static class PduReader
         return true;
     }
 
+    /// <summary>Reads the next PDV item off the front of <paramref name="rest"/> (for callers that cannot keep a reader across awaits).</summary>
+    public static bool TryReadPresentationDataValue(ref ReadOnlySequence<byte> rest, out PresentationDataValue value)
+    {
+        var reader = new SequenceReader<byte>(rest);
+        if (!TryReadPresentationDataValue(ref reader, out value))
+        {
+            return false;
+        }
+        rest = reader.UnreadSequence;
+        return true;
+    }
+
     /// <summary>Parses the body of an A-ASSOCIATE-RQ.</summary>
     public static AssociateRequestPdu ParseAssociateRequest(ReadOnlySequence<byte> body)
     {
