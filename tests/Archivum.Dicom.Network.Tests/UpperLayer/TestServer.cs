@@ -98,6 +98,20 @@ internal sealed class TestServer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
+    /// <summary>True once a session has failed with an error matching <paramref name="match"/> (waits at most 10 s).</summary>
+    public async Task<bool> SessionFailedAsync(Func<Exception, bool> match)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            if (SessionErrors.Any(match))
+            {
+                return true;
+            }
+            await Task.Delay(50);
+        }
+        return false;
+    }
+
     /// <summary>The data set part of a Part 10 file, re-encoded in the given transfer syntax by Archivum's writer.</summary>
     public static byte[] DatasetBytes(string path, string transferSyntax, bool withoutTrailingPadding = false)
     {
