@@ -49,7 +49,7 @@ public sealed class AssociationPolicy
     /// <summary>When not null, the only calling AE titles accepted (reject reason 3 otherwise).</summary>
     public ISet<string>? AllowedCallingAETitles { get; set; }
 
-    /// <summary>The maximum P-DATA-TF length we announce (PS3.8 D.1). Default 256 KiB.</summary>
+    /// <summary>The maximum P-DATA-TF length we announce (PS3.8 D.1), 1 KiB to 16 MiB (never 0: a PDU is held whole in memory). Default 256 KiB.</summary>
     public uint MaxPduLength { get; set; } = 256 * 1024;
 
     /// <summary>Our implementation class UID (PS3.7 D.3.3.2).</summary>

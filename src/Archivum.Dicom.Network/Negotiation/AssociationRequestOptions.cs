@@ -17,7 +17,7 @@ public sealed class AssociationRequestOptions
     /// <summary>The identity to assert (PS3.7 D.3.3.7), if any.</summary>
     public UserIdentity? UserIdentity { get; init; }
 
-    /// <summary>The maximum P-DATA-TF length we announce. Default 256 KiB.</summary>
+    /// <summary>The maximum P-DATA-TF length we announce, 1 KiB to 16 MiB. Default 256 KiB.</summary>
     public uint MaxPduLength { get; init; } = 256 * 1024;
 
     /// <summary>The asynchronous operations window to propose; null = none (1 and 1).</summary>

@@ -38,4 +38,17 @@ public sealed record DicomAssociationOptions
     }
 
     private const uint PduWriterOverhead = 12;
+
+    /// <summary>The range of maximum PDU lengths we announce: never 0 ("no limit"), because a received PDU is held whole in memory.</summary>
+    internal static void ValidateOwnMaxPduLength(uint length, string parameter)
+    {
+        if (length is < MinOwnMaxPduLength or > MaxOwnMaxPduLength)
+        {
+            throw new ArgumentException($"a maximum PDU length of {length} is outside {MinOwnMaxPduLength} to {MaxOwnMaxPduLength} bytes: each received PDU is held in memory whole", parameter);
+        }
+    }
+
+    internal const uint MinOwnMaxPduLength = 1024;
+
+    internal const uint MaxOwnMaxPduLength = 16 * 1024 * 1024;
 }

@@ -32,6 +32,7 @@ public static class DicomClient
         ArgumentNullException.ThrowIfNull(request);
         options ??= new DicomAssociationOptions();
         options.Validate();
+        DicomAssociationOptions.ValidateOwnMaxPduLength(request.MaxPduLength, nameof(request));
         logger ??= NullLogger.Instance;
         var rq = RequestorNegotiation.BuildRequest(request);
         string id = "C" + Guid.NewGuid().ToString("N")[..8];

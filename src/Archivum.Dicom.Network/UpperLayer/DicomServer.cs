@@ -43,6 +43,7 @@ public sealed class DicomServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(session);
         options.Association.Validate();
+        DicomAssociationOptions.ValidateOwnMaxPduLength(policy.MaxPduLength, nameof(policy));
         if (options.MaxAssociations < 1)
         {
             throw new ArgumentException("MaxAssociations must be at least 1", nameof(options));
@@ -181,17 +182,43 @@ public sealed class DicomServer : IAsyncDisposable
 
     private async Task HandleConnectionAsync(Socket socket, long number)
     {
+        Stream stream;
+        EndPoint? remote;
+        try
+        {
+            remote = socket.RemoteEndPoint;
+            socket.NoDelay = true; // FIELD-NOTES: Nagle costs ~40 ms per DIMSE message on loopback
+            stream = new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            socket.Dispose();
+            return;
+        }
+        await ServeCoreAsync(stream, remote, number).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves one association over a connection accepted elsewhere (a host with its own listener, an
+    /// in-memory transport in tests): TLS when configured, negotiation, the session, release or abort.
+    /// Counts against <see cref="DicomServerOptions.MaxAssociations"/>. Never throws for what the peer
+    /// does; always disposes <paramref name="transport"/>.
+    /// </summary>
+    public Task ServeAsync(Stream transport, EndPoint? remoteEndPoint)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        return ServeCoreAsync(transport, remoteEndPoint, Interlocked.Increment(ref _nextId));
+    }
+
+    private async Task ServeCoreAsync(Stream stream, EndPoint? remote, long number)
+    {
         string id = "A" + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        EndPoint? remote = null;
         PduConnection? connection = null;
         DicomAssociation? association = null;
         bool counted = false;
         var timeouts = _options.Association;
         try
         {
-            remote = socket.RemoteEndPoint;
-            socket.NoDelay = true; // FIELD-NOTES: Nagle costs ~40 ms per DIMSE message on loopback
-            Stream stream = new NetworkStream(socket, ownsSocket: true);
             string? clientSubject = null;
             if (_options.Certificate is { } certificate)
             {
@@ -310,7 +337,7 @@ public sealed class DicomServer : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            UpperLayerLog.SessionFailed(_logger, e, id, remote, "?", "?");
+            UpperLayerLog.UnexpectedFault(_logger, e, id, remote);
         }
         finally
         {
@@ -330,7 +357,7 @@ public sealed class DicomServer : IAsyncDisposable
             }
             else
             {
-                socket.Dispose();
+                await stream.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

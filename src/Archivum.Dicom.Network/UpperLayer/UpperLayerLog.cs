@@ -31,4 +31,7 @@ internal static partial class UpperLayerLog
 
     [LoggerMessage(EventId = 108, Level = LogLevel.Information, Message = "DICOM listener on {LocalEndPoint} stopped; {Aborted} association(s) aborted at shutdown")]
     public static partial void Stopped(ILogger logger, System.Net.EndPoint? localEndPoint, int aborted);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Critical, Message = "Unexpected fault on connection {AssociationId} from {RemoteEndPoint} (a bug: the upper layer should have answered it)")]
+    public static partial void UnexpectedFault(ILogger logger, Exception exception, string associationId, System.Net.EndPoint? remoteEndPoint);
 }

@@ -30,7 +30,7 @@ public sealed class ClientServerTests
         policy.MaxPduLength = 4096;
         await using var server = TestServer.Start(policy);
         var payload = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 17);
-        await using var association = await DicomClient.ConnectAsync("127.0.0.1", server.Port, Request(maxPdu: 0));
+        await using var association = await DicomClient.ConnectAsync("127.0.0.1", server.Port, Request(maxPdu: 65536));
         Assert.Equal(4096u, association.Association.PeerMaxPduLength);
         Assert.Equal(4096 - 6, association.SendDataLength);
         await association.SendAsync(3, Dimse.StoreRequest(1, Dimse.CTImageStorage, "1.2.3.4"), new MemoryStream(payload), CancellationToken.None);
@@ -217,5 +217,15 @@ public sealed class ClientServerTests
         await second.SendAsync(1, Dimse.EchoRequest(1), null, CancellationToken.None);
         Assert.NotNull(await second.ReceiveCommandAsync(CancellationToken.None));
         await second.ReleaseAsync();
+    }
+
+    [Fact]
+    public async Task AnUnlimitedOwnMaximumIsRefusedUpFront()
+    {
+        // Each received PDU is held whole: announcing "no limit" would let a peer make us hold gigabytes.
+        var policy = TestServer.DefaultPolicy();
+        policy.MaxPduLength = 0;
+        Assert.Throws<ArgumentException>(() => new DicomServer(new DicomServerOptions(), policy, (_, _) => Task.CompletedTask));
+        await Assert.ThrowsAsync<ArgumentException>(() => DicomClient.ConnectAsync("127.0.0.1", 1, Request(maxPdu: 0)));
     }
 }

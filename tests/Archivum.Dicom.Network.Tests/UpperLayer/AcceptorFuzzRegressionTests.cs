@@ -1,0 +1,41 @@
+using System.Runtime.CompilerServices;
+
+namespace Archivum.Dicom.Network.Tests.UpperLayer;
+
+/// <summary>The fuzz harness on its seeds, on every prefix of one of them, and on the inputs the fuzzer once broke us with (FuzzRegressions/).</summary>
+public sealed class AcceptorFuzzRegressionTests
+{
+    [Theory(Timeout = 60_000)]
+    [InlineData("echo-release", "AssociateAccept DataTransfer ReleaseResponse")]
+    [InlineData("store-fragmented", "AssociateAccept DataTransfer DataTransfer ReleaseResponse")]
+    [InlineData("store-two-messages", "AssociateAccept DataTransfer DataTransfer ReleaseResponse")]
+    [InlineData("rejected-called-ae", "AssociateReject")]
+    [InlineData("abort", "AssociateAccept")]
+    public async Task SeedsGetTheAnswersOfAWorkingAcceptor(string name, string answers)
+    {
+        var seed = AcceptorFuzzSeeds.All().Single(s => s.Name == name).Bytes;
+        var types = await AcceptorFuzzHarness.RunAsync(seed, TimeSpan.FromSeconds(20));
+        Assert.Equal(answers, string.Join(' ', types));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task EveryTruncationOfAStoreEndsCleanly()
+    {
+        var seed = AcceptorFuzzSeeds.All().Single(s => s.Name == "store-fragmented").Bytes;
+        for (int cut = 0; cut < seed.Length; cut += 37)
+        {
+            await AcceptorFuzzHarness.RunAsync(seed[..cut], TimeSpan.FromSeconds(20));
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task SavedFuzzFindingsStayFixed()
+    {
+        foreach (var path in Directory.GetFiles(Path.Combine(SourceFolder(), "FuzzRegressions")).Where(p => p.EndsWith(".bin", StringComparison.Ordinal)))
+        {
+            await AcceptorFuzzHarness.RunAsync(await File.ReadAllBytesAsync(path), TimeSpan.FromSeconds(20));
+        }
+    }
+
+    private static string SourceFolder([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+}
