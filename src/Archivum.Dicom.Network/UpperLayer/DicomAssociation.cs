@@ -673,6 +673,14 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
                 await AbortCoreAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified, e.Message, sendPdu: false).ConfigureAwait(false);
             }
         }
+#pragma warning disable CA1031 // A fault here is a bug; the association still ends as an abort the session can see, never as a silent "release".
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            UpperLayerLog.UnexpectedFault(_logger, e, Id, Association.RemoteEndPoint);
+            _fault ??= new DicomAssociationAbortedException($"internal error: {e.Message}", e);
+            await AbortCoreAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified, $"internal error: {e.Message}", sendPdu: true).ConfigureAwait(false);
+        }
         finally
         {
             _inbound.Writer.TryComplete();

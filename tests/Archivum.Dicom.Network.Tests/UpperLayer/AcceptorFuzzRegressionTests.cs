@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Archivum.Dicom.Network.Pdus;
 
 namespace Archivum.Dicom.Network.Tests.UpperLayer;
 
@@ -29,9 +30,28 @@ public sealed class AcceptorFuzzRegressionTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task RandomBytesAfterAnAssociationEndCleanly()
+    {
+        var accepted = AcceptorFuzzSeeds.All().Single(s => s.Name == "echo-release").Bytes;
+        int requestLength = 6 + (accepted[2] << 24 | accepted[3] << 16 | accepted[4] << 8 | accepted[5]);
+        var random = new Random(20261128);
+        for (int i = 0; i < 150; i++)
+        {
+            var tail = new byte[random.Next(0, 400)];
+            random.NextBytes(tail);
+            if (tail.Length > 0 && random.Next(2) == 0)
+            {
+                tail[0] = (byte)random.Next(1, 8); // a known PDU type, so the length and body get parsed
+            }
+            var types = await AcceptorFuzzHarness.RunAsync([.. accepted.AsSpan(0, requestLength), .. tail], TimeSpan.FromSeconds(20));
+            Assert.Equal(PduType.AssociateAccept, types[0]);
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task SavedFuzzFindingsStayFixed()
     {
-        foreach (var path in Directory.GetFiles(Path.Combine(SourceFolder(), "FuzzRegressions")).Where(p => p.EndsWith(".bin", StringComparison.Ordinal)))
+        foreach (var path in Directory.GetFiles(Path.Combine(SourceFolder(), "FuzzRegressions")).Where(p => !p.EndsWith(".md", StringComparison.Ordinal)))
         {
             await AcceptorFuzzHarness.RunAsync(await File.ReadAllBytesAsync(path), TimeSpan.FromSeconds(20));
         }
