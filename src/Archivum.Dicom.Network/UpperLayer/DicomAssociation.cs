@@ -123,10 +123,18 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
         ThrowIfCannotSend();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            ThrowIfCannotSend(); // aborted or released while we waited for the lock
+        }
+        catch
+        {
+            _writeLock.Release();
+            throw;
+        }
         Exception? failure = null;
         try
         {
-            ThrowIfCannotSend();
             _writeTorn = true; // until the message is out: a failure now leaves half a PDU on the wire
             await SendFragmentsAsync(presentationContextId, command, linked.Token).ConfigureAwait(false);
             if (dataset is not null)
@@ -135,7 +143,9 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
             }
             _writeTorn = false;
         }
-        catch (Exception e) when (e is not InvalidOperationException)
+#pragma warning disable CA1031 // Whatever the transport or the data set stream throws, the message is cut: the association is aborted and the caller told so.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
             failure = e;
         }
@@ -148,8 +158,8 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
             // A message cut short cannot be resumed: the association goes (PS3.8 has no way to cancel a PDV stream).
             string reason = failure switch
             {
+                _ when _state == State.Aborted => "association aborted while sending",
                 TimeoutException t => t.Message,
-                OperationCanceledException when _state == State.Aborted => "association aborted while sending",
                 OperationCanceledException => "a send was cancelled in the middle of a message",
                 _ => $"sending failed: {failure.Message}",
             };
@@ -260,10 +270,17 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _state != State.Aborted)
         {
             await AbortCoreAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified, $"no A-RELEASE-RP within {_options.ArtimTimeout.TotalSeconds:0.###} s (ARTIM)", sendPdu: true).ConfigureAwait(false);
             throw new DicomAssociationAbortedException($"association {Id}: {_fault?.Message}");
+        }
+        catch (Exception e) when (e is not DicomAssociationAbortedException && (e is IOException or ObjectDisposedException or TimeoutException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)))
+        {
+            // The connection failed, or the association was aborted, while we released.
+            await AbortCoreAsync(AbortSource.ServiceProvider, AbortReason.NotSpecified, $"release failed: {e.Message}", sendPdu: false).ConfigureAwait(false);
+            throw new DicomAssociationAbortedException($"association {Id}: {_fault?.Message}", e);
         }
         catch (OperationCanceledException)
         {
