@@ -267,15 +267,25 @@ public sealed class DicomServer : IAsyncDisposable
                 {
                     using var artim = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
                     artim.CancelAfter(timeouts.ArtimTimeout);
-                    rejection = await authorize(new AssociationRequestContext
+                    try
                     {
-                        CallingAETitle = request.CallingAETitle,
-                        CalledAETitle = request.CalledAETitle,
-                        RemoteEndPoint = remote,
-                        UserIdentity = request.UserInformation.UserIdentity,
-                        Request = request,
-                        ClientCertificateSubject = clientSubject,
-                    }, artim.Token).ConfigureAwait(false);
+                        rejection = await authorize(new AssociationRequestContext
+                        {
+                            CallingAETitle = request.CallingAETitle,
+                            CalledAETitle = request.CalledAETitle,
+                            RemoteEndPoint = remote,
+                            UserIdentity = request.UserInformation.UserIdentity,
+                            Request = request,
+                            ClientCertificateSubject = clientSubject,
+                        }, artim.Token).ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // A failing check (an account database down, a timeout) refuses the association for now; it never lets it through.
+                    catch (Exception e) when (!_stopping.IsCancellationRequested)
+#pragma warning restore CA1031
+                    {
+                        UpperLayerLog.AuthorizationFailed(_logger, e, id, remote, request.CallingAETitle, request.CalledAETitle);
+                        rejection = new AssociationRejection(RejectResult.Transient, RejectSource.ServiceUser, 1);
+                    }
                 }
             }
             using var send = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);

@@ -34,4 +34,7 @@ internal static partial class UpperLayerLog
 
     [LoggerMessage(EventId = 109, Level = LogLevel.Critical, Message = "Unexpected fault on connection {AssociationId} from {RemoteEndPoint} (a bug: the upper layer should have answered it)")]
     public static partial void UnexpectedFault(ILogger logger, Exception exception, string associationId, System.Net.EndPoint? remoteEndPoint);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Error, Message = "Authorisation hook failed for association {AssociationId} from {RemoteEndPoint} ({CallingAE} -> {CalledAE}); rejected transiently")]
+    public static partial void AuthorizationFailed(ILogger logger, Exception exception, string associationId, System.Net.EndPoint? remoteEndPoint, string callingAE, string calledAE);
 }

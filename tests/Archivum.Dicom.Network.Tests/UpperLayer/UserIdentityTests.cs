@@ -41,4 +41,19 @@ public sealed class UserIdentityTests
         Assert.Equal(1, wrong.Reason);
         await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => DicomClient.ConnectAsync("127.0.0.1", server.Port, Request(null)));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AFailingHookRejectsTransientlyAndTheServerGoesOn()
+    {
+        var policy = TestServer.DefaultPolicy();
+        int calls = 0;
+        policy.AuthorizeAsync = (_, _) => Interlocked.Increment(ref calls) == 1
+            ? throw new InvalidOperationException("account database unavailable")
+            : ValueTask.FromResult<AssociationRejection?>(null);
+        await using var server = TestServer.Start(policy);
+        var e = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => DicomClient.ConnectAsync("127.0.0.1", server.Port, Request(null)));
+        Assert.Equal(Archivum.Dicom.Network.Pdus.RejectResult.Transient, e.Result);
+        await using var association = await DicomClient.ConnectAsync("127.0.0.1", server.Port, Request(null));
+        await association.ReleaseAsync();
+    }
 }
