@@ -81,6 +81,54 @@ public sealed class DcmtkInteropTests
         Assert.Empty(server.SessionErrors);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ConcurrentStorescusEachSendSeveralFilesThatArriveIntact()
+    {
+        string[] files = ["CT_small.dcm", "MR_small.dcm", "rtplan.dcm", "rtdose.dcm", "JPEG2000.dcm"];
+        var paths = files.Select(f => Path.Combine(PydicomFiles, f)).ToArray();
+        await using var server = TestServer.Start();
+        // Three associations at once, five messages each (the same instances: the last copy to arrive wins).
+        // -xw: a JPEG 2000 context of its own beside the uncompressed ones; -R: only the SOP classes of these files.
+        var runs = Enumerable.Range(0, 3).Select(i => Dcmtk.RunAsync("storescu", ["-xw", "-R", "-aet", $"MODALITY{i}", "-aec", TestServer.AETitle, "127.0.0.1", Port(server), .. paths])).ToArray();
+        foreach (var run in await Task.WhenAll(runs))
+        {
+            Assert.True(run.ExitCode == 0, run.Output);
+        }
+        Assert.Equal(3, server.Associations.Count);
+        Assert.Empty(server.SessionErrors);
+        foreach (var path in paths)
+        {
+            var file = DicomFile.Open(path);
+            string sopInstance = file.Dataset.GetString(Archivum.Dicom.Dictionary.DicomTags.SOPInstanceUID)!;
+            var contextId = server.StoredOnContext[sopInstance];
+            // Every association proposed the same contexts in the same order, so the id names the same transfer syntax in each.
+            var syntax = server.Associations.First().FindContext(contextId)!.TransferSyntax;
+            if (file.TransferSyntax.IsEncapsulated)
+            {
+                Assert.Equal(file.TransferSyntax.Uid, syntax); // the JPEG 2000 file went as it is, on its own context
+            }
+            var (expected, actual) = TestServer.Canonical(path, server.Stored[sopInstance], syntax);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task StorescusUserIdentityReachesTheAuthorisationHook()
+    {
+        var policy = TestServer.DefaultPolicy();
+        policy.AuthorizeAsync = (request, _) => ValueTask.FromResult(
+            request.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } id && id.PrimaryText == "alice" && id.SecondaryText == "s3cret"
+                ? null
+                : AssociationRejection.NoReason);
+        await using var server = TestServer.Start(policy);
+        var good = await Dcmtk.RunAsync("storescu", ["-usr", "alice", "-pwd", "s3cret", "-aec", TestServer.AETitle, "127.0.0.1", Port(server), CtSmall]);
+        Assert.True(good.ExitCode == 0, good.Output);
+        Assert.Equal("alice", Assert.Single(server.Associations).UserIdentity!.PrimaryText);
+        var bad = await Dcmtk.RunAsync("storescu", ["-usr", "alice", "-pwd", "guess", "-aec", TestServer.AETitle, "127.0.0.1", Port(server), CtSmall]);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("Association Rejected", bad.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task OurClientEchoesAndStoresToStorescp()
     {

@@ -113,6 +113,26 @@ internal sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>The data set part of a Part 10 file, re-encoded in the given transfer syntax by Archivum's writer.</summary>
+    /// <summary>
+    /// A received data set and a file's, both read by Archivum and written back the same way (sequences of
+    /// undefined length, no trailing padding): DCMTK may re-encode sequence lengths when it sends.
+    /// </summary>
+    public static (byte[] Expected, byte[] Actual) Canonical(string path, byte[] received, string transferSyntax)
+    {
+        var syntax = DicomTransferSyntax.Get(transferSyntax);
+        var expected = DicomFile.Open(path).Dataset;
+        var actual = DicomFile.Read(received, new Archivum.Dicom.IO.DicomReadOptions { AssumedTransferSyntax = syntax }).Dataset;
+        return (Write(expected), Write(actual));
+
+        byte[] Write(DicomDataset dataset)
+        {
+            dataset.Remove(new DicomTag(0xFFFC, 0xFFFC));
+            using var stream = new MemoryStream();
+            Archivum.Dicom.IO.DicomFileWriter.WriteDataset(stream, dataset, syntax, new Archivum.Dicom.IO.DicomWriteOptions { ExplicitSequenceLengths = false });
+            return stream.ToArray();
+        }
+    }
+
     public static byte[] DatasetBytes(string path, string transferSyntax, bool withoutTrailingPadding = false)
     {
         var file = DicomFile.Open(path);
