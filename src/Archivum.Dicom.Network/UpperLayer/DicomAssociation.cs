@@ -42,6 +42,7 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
 
     // The consumer's view of the data set of the last command.
     private bool _datasetPending;
+    private int _message; // counts commands received, so a data set stream kept past its message reads nothing more
     private DatasetStream? _dataset;
     private ReadOnlySequence<byte> _fragment;
     private bool _fragmentHeld;
@@ -95,6 +96,7 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
         // The pump lets only commands through here: data fragments come after a command announcing them.
         _datasetPending = inbound.HasDataset;
         _dataset = null;
+        _message++;
         return inbound.Command;
     }
 
@@ -737,12 +739,17 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
     private sealed class DatasetStream : Stream
     {
         private readonly DicomAssociation _owner;
+        private readonly int _message;
 
-        public DatasetStream(DicomAssociation owner) => _owner = owner;
+        public DatasetStream(DicomAssociation owner)
+        {
+            _owner = owner;
+            _message = owner._message;
+        }
 
         public bool Disposed { get; private set; }
 
-        public bool Ended => !_owner._datasetPending;
+        public bool Ended => _message != _owner._message || !_owner._datasetPending;
 
         public void MarkDisposed() => Disposed = true;
 
@@ -763,7 +770,7 @@ public sealed class DicomAssociation : IDimseChannel, IAsyncDisposable
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             ObjectDisposedException.ThrowIf(Disposed, this);
-            return _owner.ReadDatasetAsync(buffer, cancellationToken);
+            return Ended ? ValueTask.FromResult(0) : _owner.ReadDatasetAsync(buffer, cancellationToken);
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -228,4 +228,33 @@ public sealed class ClientServerTests
         Assert.Throws<ArgumentException>(() => new DicomServer(new DicomServerOptions(), policy, (_, _) => Task.CompletedTask));
         await Assert.ThrowsAsync<ArgumentException>(() => DicomClient.ConnectAsync("127.0.0.1", 1, Request(maxPdu: 0)));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ADataSetStreamKeptPastItsMessageReadsNothingOfTheNext()
+    {
+        var session = async (IDimseChannel channel, CancellationToken token) =>
+        {
+            while (await channel.ReceiveCommandAsync(token) is { } command)
+            {
+                await channel.SendAsync(command.PresentationContextId, Dimse.StoreRequest(9, Dimse.CTImageStorage, "5.6.7"), new MemoryStream([1, 2, 3, 4]), token);
+            }
+        };
+        await using var server = TestServer.Start(session: session);
+        await using var association = await DicomClient.ConnectAsync("127.0.0.1", server.Port, Request());
+        await association.SendAsync(1, Dimse.EchoRequest(1), null, CancellationToken.None);
+        await association.ReceiveCommandAsync(CancellationToken.None);
+        var first = association.OpenDataset();
+        var buffer = new byte[16];
+        Assert.Equal(4, await first.ReadAsync(buffer));
+        Assert.Equal(0, await first.ReadAsync(buffer));
+        await association.SendAsync(1, Dimse.EchoRequest(2), null, CancellationToken.None);
+        await association.ReceiveCommandAsync(CancellationToken.None);
+        Assert.Equal(0, await first.ReadAsync(buffer)); // the old stream: nothing of the second message
+        await using (var second = association.OpenDataset())
+        {
+            Assert.Equal(4, await second.ReadAsync(buffer));
+        }
+        Assert.Throws<InvalidOperationException>(association.OpenDataset); // already opened for this message
+        await association.ReleaseAsync();
+    }
 }
