@@ -233,4 +233,30 @@ public sealed class ProtocolTests
         Assert.Equal("RAW", seen!.CallingAETitle);
         Assert.NotNull(seen.RemoteEndPoint);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AnAssociationThatKeepsSendingIsNotIdleThoughThePeerIsQuiet()
+    {
+        // C-FIND/C-MOVE style: one request, then responses for longer than the idle timeout.
+        var session = async (IDimseChannel channel, CancellationToken token) =>
+        {
+            var command = await channel.ReceiveCommandAsync(token);
+            for (int i = 0; i < 15; i++)
+            {
+                await Task.Delay(250, token);
+                await channel.SendAsync(command!.Value.PresentationContextId, Dimse.EchoResponse((ushort)i), null, token);
+            }
+            Assert.Null(await channel.ReceiveCommandAsync(token));
+        };
+        var options = new DicomServerOptions { Association = new DicomAssociationOptions { IdleTimeout = TimeSpan.FromSeconds(1) } };
+        await using var server = TestServer.Start(options: options, session: session);
+        await using var peer = await AssociateAsync(server);
+        await peer.SendAsync(Data(1, true, true, Dimse.EchoRequest(1)));
+        for (int i = 0; i < 15; i++)
+        {
+            Assert.Equal(PduType.DataTransfer, (await peer.ReadPduAsync())?.Type);
+        }
+        await peer.SendAsync(PduWriter.WriteReleaseRequest);
+        Assert.Equal(PduType.ReleaseResponse, (await peer.ReadPduAsync())?.Type);
+    }
 }
