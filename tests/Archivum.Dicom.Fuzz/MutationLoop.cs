@@ -33,7 +33,10 @@ internal static class MutationLoop
         "DICM"u8.ToArray(),
     ];
 
-    public static int Run(string[] args)
+    public static int Run(string[] args) => Run(args, FuzzTarget.Run);
+
+    /// <summary>The same loop over another target (the PDU acceptor's, say).</summary>
+    public static int Run(string[] args, Action<byte[]> target)
     {
         if (args.Length < 2)
         {
@@ -61,7 +64,7 @@ internal static class MutationLoop
             {
                 try
                 {
-                    FuzzTarget.Run(input);
+                    target(input);
                 }
                 catch (Exception e)
                 {

@@ -7,7 +7,8 @@ namespace Archivum.Dicom.Fuzz;
 /// <c>afl</c> (default) under afl-fuzz with an instrumented Archivum.Dicom.dll;
 /// <c>libfuzzer</c> under the libfuzzer-dotnet driver;
 /// <c>mutate</c> a built-in, seeded mutation loop that needs no fuzzer installed;
-/// <c>replay</c> runs saved inputs once each (to reproduce a crash).
+/// <c>replay</c> runs saved inputs once each (to reproduce a crash);
+/// <c>pdu-seeds</c>, <c>pdu-mutate</c>, <c>pdu-replay</c> do the same for the DICOM upper layer's acceptor (PduFuzzTarget).
 /// </summary>
 public static class Program
 {
@@ -33,8 +34,14 @@ public static class Program
                 return MutationLoop.Run(args[1..]);
             case "replay":
                 return Replay(args[1..]);
+            case "pdu-mutate":
+                return MutationLoop.Run(args[1..], PduFuzzTarget.Run);
+            case "pdu-seeds":
+                return PduFuzzTarget.WriteSeeds(args.Length > 1 ? args[1] : "pdu-seeds");
+            case "pdu-replay":
+                return PduFuzzTarget.Replay(args[1..]);
             default:
-                Console.Error.WriteLine("usage: Archivum.Dicom.Fuzz [afl | libfuzzer | mutate CORPUS_DIR ITERATIONS [SEED [OUT_DIR]] | replay FILE...]");
+                Console.Error.WriteLine("usage: Archivum.Dicom.Fuzz [afl | libfuzzer | mutate CORPUS_DIR ITERATIONS [SEED [OUT_DIR]] | replay FILE... | pdu-seeds DIR | pdu-mutate CORPUS_DIR ITERATIONS [SEED [OUT_DIR]] | pdu-replay FILE...]");
                 return 64;
         }
     }
