@@ -18,6 +18,7 @@ public static class DicomFileWriter
     private static readonly DicomTag TransferSyntaxUid = new(0x0002, 0x0010);
     private static readonly DicomTag ImplementationClassUid = new(0x0002, 0x0012);
     private static readonly DicomTag ImplementationVersionName = new(0x0002, 0x0013);
+    private static readonly DicomTag SourceApplicationEntityTitle = new(0x0002, 0x0016);
     private static readonly DicomTag SopClassUid = new(0x0008, 0x0016);
     private static readonly DicomTag SopInstanceUid = new(0x0008, 0x0018);
 
@@ -45,6 +46,26 @@ public static class DicomFileWriter
         {
             new DicomDatasetWriter(stream, DicomEncoding.Of(syntax), options).WriteDataset(file.Dataset, skipFileMetaGroup: true);
         }
+    }
+
+    /// <summary>
+    /// Writes the preamble, "DICM" and the file meta group for a data set that follows as bytes
+    /// already encoded in <paramref name="syntax"/> (as a C-STORE delivers it): the caller then
+    /// copies those bytes after this header, and the whole is a PS3.10 file.
+    /// </summary>
+    public static void WriteFileHeader(Stream stream, string sopClassUid, string sopInstanceUid, DicomTransferSyntax syntax, string? sourceAETitle = null)
+    {
+        var meta = new DicomDataset();
+        meta.SetString(MediaStorageSopClass, DicomVR.UI, sopClassUid);
+        meta.SetString(MediaStorageSopInstance, DicomVR.UI, sopInstanceUid);
+        if (!string.IsNullOrEmpty(sourceAETitle))
+        {
+            meta.SetString(SourceApplicationEntityTitle, DicomVR.AE, sourceAETitle);
+        }
+        var file = new DicomFile(meta, new DicomDataset(), syntax);
+        stream.Write(new byte[128]);
+        stream.Write("DICM"u8);
+        new DicomDatasetWriter(stream, DicomEncoding.ExplicitLittle, DicomWriteOptions.Default).WriteDataset(BuildMeta(file));
     }
 
     /// <summary>Writes the file to a path (replacing it). Durable archive writes go through the archive's store, not here.</summary>
