@@ -10,5 +10,10 @@ internal static class CommandCatalog
         yield return Hosting.ServeCommand.Create();
         yield return DumpCommand.Create();
         yield return ConvertCommand.Create();
+        yield return Network.EchoCommand.Create();
+        yield return Network.StoreCommand.Create();
+        yield return Network.FindCommand.Create();
+        yield return Network.MoveCommand.Create();
+        yield return Network.GetCommand.Create();
     }
 }

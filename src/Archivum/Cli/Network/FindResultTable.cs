@@ -12,7 +12,9 @@ internal static class FindResultTable
     {
         var headers = columns.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToString()).ToArray();
         var rows = matches.Select(m => columns.Select(t => Cell(m, t)).ToArray()).ToList();
-        var widths = headers.Select((h, i) => Math.Min(MaxColumnWidth, Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length)))).ToArray();
+        // UIDs are shown whole (64 characters at most, PS3.5 §9.1): they are copied into the next command.
+        var limits = columns.Select(t => Archivum.Dicom.Dictionary.DicomDictionary.GetImplicitVR(t) == DicomVR.UI ? 64 : MaxColumnWidth).ToArray();
+        var widths = headers.Select((h, i) => Math.Min(limits[i], Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length)))).ToArray();
         output.WriteLine(Line(headers, widths));
         output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
         foreach (var row in rows)

@@ -9,6 +9,8 @@ namespace Archivum.Cli.Network;
 /// </summary>
 internal sealed class TransferProgress(TextWriter output, bool interactive, int total)
 {
+    private int _total = total;
+
     private readonly Lock _lock = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _lastDraw;
@@ -22,6 +24,16 @@ internal sealed class TransferProgress(TextWriter output, bool interactive, int 
     public int Skipped { get; private set; }
 
     public long Bytes { get; private set; }
+
+    /// <summary>Sets the number of instances expected, once it is known (the counts so far are kept).</summary>
+    public TransferProgress WithTotal(int total)
+    {
+        lock (_lock)
+        {
+            _total = total;
+        }
+        return this;
+    }
 
     /// <summary>True when this writer is a terminal (redraws in place).</summary>
     public static bool IsTerminal => !Console.IsOutputRedirected;
@@ -104,15 +116,15 @@ internal sealed class TransferProgress(TextWriter output, bool interactive, int 
         }
         long now = _clock.ElapsedMilliseconds;
         int done = Succeeded + Failed + Skipped;
-        if (now - _lastDraw < 100 && done != total)
+        if (now - _lastDraw < 100 && done != _total)
         {
             return; // a redraw every 100 ms is plenty
         }
         _lastDraw = now;
         const int width = 30;
-        int filled = total == 0 ? width : (int)((long)done * width / total);
+        int filled = _total == 0 ? width : (int)((long)done * width / _total);
         double rate = done / Math.Max(_clock.Elapsed.TotalSeconds, 1e-6);
-        output.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{total}  {rate:F0} instances/s  {Failed} failed ");
+        output.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {done}/{_total}  {rate:F0} instances/s  {Failed} failed ");
         output.Flush();
     }
 }

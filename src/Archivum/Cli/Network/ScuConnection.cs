@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Archivum.Dicom.Network.Negotiation;
+using Archivum.Dicom.Network.UpperLayer;
+
+namespace Archivum.Cli.Network;
+
+/// <summary>
+/// The options every network command shares (where the peer is, who we say we are, TLS,
+/// timeouts) and the association they open.
+/// </summary>
+internal sealed class ScuConnection
+{
+    private readonly Option<string> _host = new("--host") { Description = "the peer's host name or address", DefaultValueFactory = _ => "127.0.0.1" };
+    private readonly Option<int> _port = new("--port", "-p") { Description = "the peer's DICOM port", DefaultValueFactory = _ => 11112 };
+    private readonly Option<string> _callingAe = new("--calling-ae", "-aet") { Description = "our AE title", DefaultValueFactory = _ => "ARCHIVUM" };
+    private readonly Option<string> _calledAe = new("--called-ae", "-aec") { Description = "the peer's AE title", DefaultValueFactory = _ => "ANY-SCP" };
+    private readonly Option<bool> _tls = new("--tls") { Description = "use DICOM TLS (PS3.15 B.1); the peer's certificate must be trusted by the system or by --tls-ca" };
+    private readonly Option<string?> _tlsCa = new("--tls-ca") { Description = "with --tls: a PEM file of the certificate authorities to trust for the peer's certificate" };
+    private readonly Option<string?> _tlsCert = new("--tls-cert") { Description = "with --tls: our certificate (PEM), when the peer asks for one" };
+    private readonly Option<string?> _tlsKey = new("--tls-key") { Description = "with --tls-cert: its private key (PEM)" };
+    private readonly Option<bool> _tlsNoVerify = new("--tls-no-verify") { Description = "with --tls: accept any certificate from the peer (for testing only)" };
+    private readonly Option<int> _timeout = new("--timeout") { Description = "seconds to wait for the connection, the association and each answer", DefaultValueFactory = _ => 30 };
+    private readonly Option<int> _maxPdu = new("--max-pdu") { Description = "largest PDU we accept, in bytes (0 = no limit)", DefaultValueFactory = _ => 256 * 1024 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _host, _port, _callingAe, _calledAe, _tls, _tlsCa, _tlsCert, _tlsKey, _tlsNoVerify, _timeout, _maxPdu })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>"CALLED@host:port", for messages.</summary>
+    public string Describe(ParseResult parse) =>
+        $"{parse.GetValue(_calledAe)}@{parse.GetValue(_host)}:{parse.GetValue(_port).ToString(CultureInfo.InvariantCulture)}";
+
+    public TimeSpan Timeout(ParseResult parse) => TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_timeout)));
+
+    public string CallingAETitle(ParseResult parse) => parse.GetValue(_callingAe)!;
+
+    /// <summary>Opens an association proposing <paramref name="contexts"/>.</summary>
+    public Task<DicomAssociation> ConnectAsync(ParseResult parse, IReadOnlyList<ProposedPresentationContext> contexts, CancellationToken cancellationToken)
+    {
+        int port = parse.GetValue(_port);
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"--port {port}: not a TCP port");
+        }
+        var timeout = Timeout(parse);
+        var request = new AssociationRequestOptions
+        {
+            CallingAETitle = CheckAETitle(parse.GetValue(_callingAe)!, "--calling-ae"),
+            CalledAETitle = CheckAETitle(parse.GetValue(_calledAe)!, "--called-ae"),
+            PresentationContexts = contexts,
+            MaxPduLength = (uint)Math.Max(0, parse.GetValue(_maxPdu)),
+        };
+        var options = new DicomAssociationOptions { ConnectTimeout = timeout, ArtimTimeout = timeout, PduTimeout = timeout, IdleTimeout = timeout * 10 };
+        return DicomClient.ConnectAsync(parse.GetValue(_host)!, port, request, Tls(parse), options, cancellationToken: cancellationToken);
+    }
+
+    private static string CheckAETitle(string title, string option)
+    {
+        // PS3.5 Table 6.2-1 (AE): 1 to 16 characters of the default repertoire, no backslash or control characters.
+        if (title.Trim().Length is 0 or > 16 || title.Any(c => c is < ' ' or > '~' or '\\'))
+        {
+            throw new ArgumentException($"{option} '{title}': an AE title has 1 to 16 printable ASCII characters and no backslash");
+        }
+        return title.Trim();
+    }
+
+    private SslClientAuthenticationOptions? Tls(ParseResult parse)
+    {
+        if (!parse.GetValue(_tls))
+        {
+            if (parse.GetValue(_tlsCa) is not null || parse.GetValue(_tlsCert) is not null || parse.GetValue(_tlsNoVerify))
+            {
+                throw new ArgumentException("--tls-ca, --tls-cert and --tls-no-verify need --tls");
+            }
+            return null;
+        }
+        var options = new SslClientAuthenticationOptions { TargetHost = parse.GetValue(_host) };
+        if (parse.GetValue(_tlsCert) is { } certificate)
+        {
+            string key = parse.GetValue(_tlsKey) ?? throw new ArgumentException("--tls-cert needs --tls-key");
+            options.ClientCertificates = [X509Certificate2.CreateFromPemFile(certificate, key)];
+        }
+        if (parse.GetValue(_tlsNoVerify))
+        {
+            // The user asked for it by name, for testing against a peer with a throwaway certificate.
+#pragma warning disable CA5359
+            options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        }
+        else if (parse.GetValue(_tlsCa) is { } caFile)
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(caFile);
+            options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            {
+                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+                {
+                    return false;
+                }
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(certificate));
+            };
+        }
+        return options;
+    }
+}
