@@ -102,6 +102,7 @@ internal static class ServeCommand
         {
             builder.Services.AddSingleton(archive);
             builder.Services.AddSingleton(settings);
+            builder.Services.AddHostedService<DimseListenerService>();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
             var app = builder.Build();
             HealthEndpoints.Map(app);
@@ -117,9 +118,9 @@ internal static class ServeCommand
             }
             catch (IOException e)
             {
-                return Fail($"cannot listen on {settings.ListenAddress}:{settings.HttpPort}: {e.Message}");
+                return Fail(e.Message.StartsWith("cannot listen", StringComparison.Ordinal) ? e.Message : $"cannot listen on {settings.ListenAddress}:{settings.HttpPort}: {e.Message}");
             }
-            ServeLog.Serving(log, settings.AETitle, archive.Options.DataFolder, settings.ListenAddress, settings.HttpPort);
+            ServeLog.Serving(log, settings.AETitle, archive.Options.DataFolder, settings.ListenAddress, settings.DicomPort, settings.HttpPort);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             return 0;

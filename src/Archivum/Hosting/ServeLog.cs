@@ -6,6 +6,6 @@ internal static partial class ServeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} incomplete writes left by an earlier stop; none had been acknowledged")]
     public static partial void RecoveredWrites(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Archivum {AETitle} serving {DataFolder}; HTTP on http://{Address}:{HttpPort}")]
-    public static partial void Serving(ILogger logger, string aeTitle, string dataFolder, string address, int httpPort);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archivum {AETitle} serving {DataFolder}; DICOM on {Address}:{DicomPort}, HTTP on http://{Address}:{HttpPort}")]
+    public static partial void Serving(ILogger logger, string aeTitle, string dataFolder, string address, int dicomPort, int httpPort);
 }

@@ -38,6 +38,12 @@ public sealed class ServeSettings
     /// <summary>Most DICOM associations at once.</summary>
     public int MaxAssociations { get; set; } = 100;
 
+    /// <summary>Refuse associations addressed to another AE title (PS3.8 reject reason 7).</summary>
+    public bool CheckCalledAETitle { get; set; } = true;
+
+    /// <summary>Known remote AEs by AE title (C-MOVE destinations): "Devices": { "WORKSTATION": { "Host": "10.0.0.5", "Port": 104 } }.</summary>
+    public Dictionary<string, DeviceSettings> Devices { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Every wrong value, each as "Archivum:Setting = value: why".</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -58,7 +64,21 @@ public sealed class ServeSettings
         Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
+        foreach (var (ae, device) in Devices)
+        {
+            Check(ae.Length is >= 1 and <= 16 && ae.All(c => c is > ' ' and <= '~' and not '\\'), $"Devices:{ae}", ae, "an AE title has 1 to 16 printable ASCII characters");
+            Check(!string.IsNullOrWhiteSpace(device.Host), $"Devices:{ae}:Host", device.Host, "give the device's host name or address");
+            Check(device.Port is >= 1 and <= 65535, $"Devices:{ae}:Port", device.Port, "not a TCP port (1 to 65535)");
+        }
         return errors;
+    }
+
+    /// <summary>Where a known AE listens.</summary>
+    public sealed class DeviceSettings
+    {
+        public string Host { get; set; } = "";
+
+        public int Port { get; set; }
     }
 
     public DuplicatePolicy ParsedDuplicatePolicy => Enum.Parse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true);

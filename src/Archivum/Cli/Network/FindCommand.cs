@@ -26,9 +26,18 @@ internal static class FindCommand
             await using (association.ConfigureAwait(false))
             {
                 using var client = new DimseClient(association);
-                await foreach (var match in client.FindAsync(sopClass, identifier, cancellationToken: cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    matches.Add(match);
+                    await foreach (var match in client.FindAsync(sopClass, identifier, cancellationToken: cancellationToken).ConfigureAwait(false))
+                    {
+                        matches.Add(match);
+                    }
+                }
+                catch (DimseClientException) when (!association.IsAborted)
+                {
+                    // The peer answered with a failure: the association is still in order, so it is released, not aborted.
+                    await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+                    throw;
                 }
                 await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -21,18 +21,7 @@ public sealed class NetworkCommandTests : IDisposable
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// dcmdump's listing of a file's data set, without the file meta group (which each writer fills
-    /// in its own way) and without Data Set Trailing Padding (FFFC,FFFC), which DCMTK's servers drop
-    /// when they send an instance (PS3.10 §7.2 lets any application remove it).
-    /// </summary>
-    private static string DatasetListing(string path)
-    {
-        var dump = CliRunner.Run("dcmdump", "-q", path);
-        Assert.True(dump.ExitCode == 0, dump.Stderr);
-        int start = dump.Stdout.IndexOf("# Dicom-Data-Set", StringComparison.Ordinal);
-        return string.Join('\n', dump.Stdout[start..].Split('\n').Where(l => !l.StartsWith("(fffc,fffc)", StringComparison.Ordinal)));
-    }
+    private static string DatasetListing(string path) => Support.DatasetListing.Of(path);
 
     private string ReceiveFolder(string name)
     {

@@ -1,0 +1,68 @@
+using System.Net;
+using Archivum.Archive;
+using Archivum.Archive.Dimse;
+using Archivum.Dicom.Network.Negotiation;
+using Archivum.Dicom.Network.Services;
+using Archivum.Dicom.Network.UpperLayer;
+
+namespace Archivum.Hosting;
+
+/// <summary>
+/// The DIMSE listener, a hosted service of the same process as the HTTP API: verification,
+/// storage of every storage SOP class in every transfer syntax, and the query/retrieve models
+/// (C-GET with the requestor as storage SCP), all answered by the archive.
+/// </summary>
+internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private DicomServer? _server;
+
+    /// <summary>The port the listener is bound to (useful when the setting was 0).</summary>
+    public int Port => _server?.Port ?? 0;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var policy = new AssociationPolicy().AcceptVerification().AcceptAllStorage().AcceptQueryRetrieve().AllowRequestorAsStorageScp();
+        policy.AETitles.Add(settings.AETitle);
+        policy.RequireCalledAETitleMatch = settings.CheckCalledAETitle;
+        var devices = settings.Devices.ToDictionary(d => d.Key, d => new ArchiveDevice(d.Key, d.Value.Host, d.Value.Port), StringComparer.Ordinal);
+        var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers
+        {
+            Store = new ArchiveStoreHandler(archive.Ingest),
+            Find = new ArchiveFindHandler(archive.Query),
+            Retrieve = new ArchiveRetrieveHandler(archive.Query, archive.Store),
+            MoveDestinations = new DeviceMoveDestinations(ae => devices.GetValueOrDefault(ae), settings.AETitle),
+        }, loggers.CreateLogger<DimseServiceDispatcher>());
+        var options = new DicomServerOptions
+        {
+            Address = IPAddress.Parse(settings.ListenAddress),
+            Port = settings.DicomPort,
+            MaxAssociations = settings.MaxAssociations,
+        };
+        _server = new DicomServer(options, policy, dispatcher.RunAsync, loggers.CreateLogger<DicomServer>());
+        try
+        {
+            _server.Start();
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new IOException($"cannot listen for DICOM on {settings.ListenAddress}:{settings.DicomPort}: {e.Message}", e);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
