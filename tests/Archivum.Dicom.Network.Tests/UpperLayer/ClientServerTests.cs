@@ -257,4 +257,34 @@ public sealed class ClientServerTests
         Assert.Throws<InvalidOperationException>(association.OpenDataset); // already opened for this message
         await association.ReleaseAsync();
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AConnectionNobodyCompletesTimesOutInOneReadableLine()
+    {
+        // A listener that never accepts, its queue filled: further connection attempts get no answer (Linux drops their SYNs).
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(1);
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var fillers = new List<TcpClient>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                var filler = new TcpClient();
+                fillers.Add(filler);
+                _ = filler.ConnectAsync(IPAddress.Loopback, port);
+            }
+            await Task.Delay(200);
+            var options = new DicomAssociationOptions { ConnectTimeout = TimeSpan.FromSeconds(1), ArtimTimeout = TimeSpan.FromSeconds(1) };
+            var e = await Assert.ThrowsAsync<DicomNetworkException>(() => DicomClient.ConnectAsync("127.0.0.1", port, Request(), options: options));
+            // Either the connection attempt timed out, or (should the kernel have queued it) the association request went unanswered.
+            Assert.Matches("^(could not connect to 127\\.0\\.0\\.1:\\d+: no answer within 1 s|127\\.0\\.0\\.1:\\d+ did not answer the association request)", e.Message);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+            listener.Stop();
+        }
+    }
 }
