@@ -22,7 +22,7 @@ public sealed class ServeDicomTests : IDisposable
 
     private static string DatasetListing(string path) => Support.DatasetListing.Of(path);
 
-    private static string Uid(string path, string tag) => CliRunner.Run("dcmdump", "-q", "-s", "+P", tag, path).Stdout.Split('[', ']')[1];
+    private static string Uid(string path, string tag) => CliRunner.Run("dcmdump", "-q", "-s", "-Un", "+P", tag, path).Stdout.Split('[', ']')[1];
 
     private async Task<ServeProcess> StartWithFilesAsync(params string[] extra)
     {
@@ -77,6 +77,24 @@ public sealed class ServeDicomTests : IDisposable
         var unknown = CliRunner.Archivum("move", "--port", Port(serve.DicomPort), "--called-ae", "ARCHIVUM", "--dest", "NOWHERE", "-k", $"StudyInstanceUID={CtStudy}");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("0xA801", unknown.Stdout + unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-xi", "1.2.840.10008.1.2")]
+    [InlineData("-xe", "1.2.840.10008.1.2.1")]
+    [InlineData("-xb", "1.2.840.10008.1.2.1")] // storescu offers big endian with the little endian ones; the archive prefers little endian (big endian is retired)
+    [InlineData("-xd", "1.2.840.10008.1.2.1.99")]
+    public async Task Storescu_in_each_uncompressed_syntax_is_stored_in_the_negotiated_syntax_with_the_same_values(string option, string syntax)
+    {
+        CliRunner.RequireDcmtk();
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "data"));
+        string original = Path.Combine(CliRunner.Corpus, "CT_small.dcm");
+        var store = CliRunner.Run("storescu", "-aec", "ARCHIVUM", option, "127.0.0.1", Port(serve.DicomPort), original);
+        Assert.True(store.ExitCode == 0, store.Stderr + serve.Output);
+
+        string stored = Assert.Single(Directory.GetFiles(Path.Combine(serve.DataFolder, "instances"), "*.dcm", SearchOption.AllDirectories));
+        Assert.Equal(syntax, Uid(stored, "0002,0010"));
+        Assert.Equal(DatasetListing(original), DatasetListing(stored));
     }
 
     [Fact]
