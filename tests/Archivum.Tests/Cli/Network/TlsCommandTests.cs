@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Archivum.Tests.Cli.Network;
+
+/// <summary>The network commands over DICOM TLS (PS3.15 B.1) against DCMTK's storescp with a certificate of our making.</summary>
+public sealed class TlsCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("archivum-tls-cli-").FullName;
+
+    public TlsCommandTests()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true)); // its own authority, so both sides can anchor it
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        File.WriteAllText(KeyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(CertificateFile, certificate.ExportCertificatePem());
+    }
+
+    private string KeyFile => Path.Combine(_dir, "key.pem");
+
+    private string CertificateFile => Path.Combine(_dir, "cert.pem");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Echo_over_TLS_trusts_the_given_authority_and_refuses_an_unknown_one()
+    {
+        CliRunner.RequireDcmtk();
+        // -ic: storescp does not ask for our certificate here.
+        using var storescp = DcmtkServer.Start("storescp", port => ["+tls", KeyFile, CertificateFile, "-ic", "-aet", "ANY-SCP", port.ToString(CultureInfo.InvariantCulture)]);
+        string port = storescp.Port.ToString(CultureInfo.InvariantCulture);
+
+        var trusted = CliRunner.Archivum("echo", "--port", port, "--tls", "--tls-ca", CertificateFile);
+        Assert.True(trusted.ExitCode == 0, trusted.Stderr + storescp.Log);
+
+        var untrusted = CliRunner.Archivum("echo", "--port", port, "--tls");
+        Assert.Equal(1, untrusted.ExitCode);
+        Assert.Contains("TLS", untrusted.Stderr, StringComparison.Ordinal);
+        Assert.Single(untrusted.Stderr.Trim().Split('\n'));
+
+        var plain = CliRunner.Archivum("echo", "--port", port, "--timeout", "5");
+        Assert.Equal(1, plain.ExitCode);
+
+        var noTls = CliRunner.Archivum("echo", "--port", port, "--tls-ca", CertificateFile);
+        Assert.Equal(1, noTls.ExitCode);
+        Assert.Contains("need --tls", noTls.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Store_over_TLS_with_our_certificate_when_the_peer_requires_one()
+    {
+        CliRunner.RequireDcmtk();
+        string received = Path.Combine(_dir, "received");
+        Directory.CreateDirectory(received);
+        // -rc: storescp requires and verifies our certificate against +cf.
+        using var storescp = DcmtkServer.Start("storescp", port => ["+tls", KeyFile, CertificateFile, "-rc", "+cf", CertificateFile, "-aet", "ANY-SCP", "-od", received, port.ToString(CultureInfo.InvariantCulture)]);
+        string port = storescp.Port.ToString(CultureInfo.InvariantCulture);
+        string file = Path.Combine(CliRunner.Corpus, "CT_small.dcm");
+
+        var withCertificate = CliRunner.Archivum("store", "--port", port, "--tls", "--tls-ca", CertificateFile, "--tls-cert", CertificateFile, "--tls-key", KeyFile, file);
+        Assert.True(withCertificate.ExitCode == 0, withCertificate.Stdout + withCertificate.Stderr + storescp.Log);
+        Assert.Single(Directory.GetFiles(received));
+
+        var without = CliRunner.Archivum("store", "--port", port, "--tls", "--tls-ca", CertificateFile, file);
+        Assert.Equal(1, without.ExitCode);
+    }
+}
