@@ -78,6 +78,9 @@ internal sealed class ServeProcess : IAsyncDisposable
         throw new TimeoutException($"archivum serve did not answer /healthz within 30 s: {serve.Output}");
     }
 
+    /// <summary>Kills the server outright (SIGKILL), as a power cut or the OOM killer would.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
     /// <summary>Asks the server to stop (SIGTERM, as a service manager does) and returns its exit code.</summary>
     public async Task<int> StopAsync()
     {
