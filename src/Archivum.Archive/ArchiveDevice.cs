@@ -1,4 +1,40 @@
 namespace Archivum.Archive;
 
-/// <summary>A remote application entity the archive knows: where it listens (the C-MOVE destinations are these).</summary>
-public sealed record ArchiveDevice(string AETitle, string Host, int Port);
+/// <summary>
+/// A remote application entity the archive knows (a modality, a workstation, another PACS): where
+/// it listens and what it may do. A device registered with host and port alone may do everything.
+/// </summary>
+public sealed record ArchiveDevice(string AETitle, string Host, int Port)
+{
+    public string? Description { get; init; }
+
+    /// <summary>May send instances (C-STORE).</summary>
+    public bool MayStore { get; init; } = true;
+
+    /// <summary>May query (C-FIND).</summary>
+    public bool MayFind { get; init; } = true;
+
+    /// <summary>May retrieve (C-MOVE, C-GET) as the requestor.</summary>
+    public bool MayRetrieve { get; init; } = true;
+
+    /// <summary>May be the destination of a C-MOVE.</summary>
+    public bool MayReceive { get; init; } = true;
+
+    /// <summary>Why this device's settings cannot be used, or null.</summary>
+    public string? Validate()
+    {
+        if (AETitle.Length is 0 or > 16 || AETitle.Any(c => c is < ' ' or > '~' or '\\') || AETitle.Trim() != AETitle)
+        {
+            return $"AE title '{AETitle}': 1 to 16 printable ASCII characters, no backslash, no leading or trailing space";
+        }
+        if (string.IsNullOrWhiteSpace(Host) || Host.Length > 255 || Host.Any(char.IsWhiteSpace))
+        {
+            return $"host '{Host}' is not a host name or address";
+        }
+        if (Port is < 1 or > 65535)
+        {
+            return $"port {Port} is not a TCP port (1 to 65535)";
+        }
+        return Description is { Length: > 1024 } ? "the description is longer than 1024 characters" : null;
+    }
+}

@@ -20,6 +20,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         Index = index;
         RecoveredWrites = recovered;
         Ingest = new InstanceIngest(store, index, options.DuplicatePolicy);
+        Devices = new DeviceRegistry(index);
         Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames });
     }
 
@@ -30,6 +31,9 @@ public sealed class ArchiveRuntime : IAsyncDisposable
     public ArchiveIndex Index { get; }
 
     public InstanceIngest Ingest { get; }
+
+    /// <summary>The remote AEs the archive knows.</summary>
+    public DeviceRegistry Devices { get; }
 
     public ArchiveQuery Query { get; }
 

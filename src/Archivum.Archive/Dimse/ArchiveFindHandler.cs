@@ -9,12 +9,17 @@ using Archivum.Dicom.Network.Services;
 namespace Archivum.Archive.Dimse;
 
 /// <summary>C-FIND SCP (PS3.4 C.4.1) for the patient root and study root models, answered from the index.</summary>
-public sealed class ArchiveFindHandler(ArchiveQuery query) : IFindHandler
+public sealed class ArchiveFindHandler(ArchiveQuery query, DeviceAccess? access = null) : IFindHandler
 {
     /// <inheritdoc />
     public async IAsyncEnumerable<FindMatch> FindAsync(CFindRequest request, DicomDataset identifier, AcceptedPresentationContext context, AssociationInfo association, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(association);
+        if (access is not null)
+        {
+            DeviceAccess.Demand(access.MayFind(association.CallingAETitle), association.CallingAETitle, "query");
+        }
         var model = ArchiveRetrieveHandler.ModelOf(request.AffectedSopClassUid);
         QueryResult result;
         try

@@ -13,12 +13,17 @@ namespace Archivum.Archive.Dimse;
 /// every stored instance below them is sent as stored (the dispatcher re-encodes only when the
 /// peer accepted another uncompressed syntax).
 /// </summary>
-public sealed class ArchiveRetrieveHandler(ArchiveQuery query, FileSystemInstanceStore store) : IRetrieveHandler
+public sealed class ArchiveRetrieveHandler(ArchiveQuery query, FileSystemInstanceStore store, DeviceAccess? access = null) : IRetrieveHandler
 {
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<RetrieveInstance>> ResolveAsync(DimseRequest request, DicomDataset identifier, AcceptedPresentationContext context, AssociationInfo association, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(association);
+        if (access is not null)
+        {
+            DeviceAccess.Demand(access.MayRetrieve(association.CallingAETitle), association.CallingAETitle, "retrieve");
+        }
         var model = ModelOf(request.SopClassUid);
         IReadOnlyList<StoredInstance> instances;
         try

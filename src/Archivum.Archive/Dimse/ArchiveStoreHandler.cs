@@ -9,7 +9,7 @@ namespace Archivum.Archive.Dimse;
 /// C-STORE SCP (PS3.4 B.2.3) into the archive: the data set streams into the store, and success
 /// is answered only once the file and its index row are durable.
 /// </summary>
-public sealed class ArchiveStoreHandler(InstanceIngest ingest) : IStoreHandler
+public sealed class ArchiveStoreHandler(InstanceIngest ingest, DeviceAccess? access = null) : IStoreHandler
 {
     /// <inheritdoc />
     public async ValueTask<StoreResult> StoreAsync(CStoreRequest request, Stream dataset, AcceptedPresentationContext context, AssociationInfo association, CancellationToken cancellationToken)
@@ -17,6 +17,10 @@ public sealed class ArchiveStoreHandler(InstanceIngest ingest) : IStoreHandler
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(association);
+        if (access is not null && !access.MayStore(association.CallingAETitle))
+        {
+            return new StoreResult(DimseStatus.NotAuthorized, $"AE {association.CallingAETitle} is not allowed to store (device registry)");
+        }
         IngestOutcome outcome;
         try
         {

@@ -81,6 +81,17 @@ internal static class IndexSchema
             received_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS instances_series ON instances (series_ref);
 
+        CREATE TABLE IF NOT EXISTS devices (
+            ae_title TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            description TEXT,
+            may_store INTEGER NOT NULL DEFAULT 1,
+            may_find INTEGER NOT NULL DEFAULT 1,
+            may_retrieve INTEGER NOT NULL DEFAULT 1,
+            may_receive INTEGER NOT NULL DEFAULT 1,
+            updated_at TEXT NOT NULL);
+
         CREATE TABLE IF NOT EXISTS events (
             id INTEGER PRIMARY KEY,
             at TEXT NOT NULL,

@@ -24,13 +24,23 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
         var policy = new AssociationPolicy().AcceptVerification().AcceptAllStorage().AcceptQueryRetrieve().AllowRequestorAsStorageScp();
         policy.AETitles.Add(settings.AETitle);
         policy.RequireCalledAETitleMatch = settings.CheckCalledAETitle;
-        var devices = settings.Devices.ToDictionary(d => d.Key, d => new ArchiveDevice(d.Key, d.Value.Host, d.Value.Port), StringComparer.Ordinal);
+        var access = new DeviceAccess(archive.Devices, settings.UnknownCallingAETitles == "accept");
+        var log = loggers.CreateLogger<DimseListenerService>();
+        policy.AuthorizeAsync = (request, _) =>
+        {
+            if (access.AcceptUnknown || access.IsKnown(request.CallingAETitle))
+            {
+                return ValueTask.FromResult<AssociationRejection?>(null);
+            }
+            ServeLog.UnknownCallingAE(log, request.CallingAETitle, request.RemoteEndPoint?.ToString() ?? "?");
+            return ValueTask.FromResult<AssociationRejection?>(AssociationRejection.CallingAETitleNotRecognized);
+        };
         var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers
         {
-            Store = new ArchiveStoreHandler(archive.Ingest),
-            Find = new ArchiveFindHandler(archive.Query),
-            Retrieve = new ArchiveRetrieveHandler(archive.Query, archive.Store),
-            MoveDestinations = new DeviceMoveDestinations(ae => devices.GetValueOrDefault(ae), settings.AETitle),
+            Store = new ArchiveStoreHandler(archive.Ingest, access),
+            Find = new ArchiveFindHandler(archive.Query, access),
+            Retrieve = new ArchiveRetrieveHandler(archive.Query, archive.Store, access),
+            MoveDestinations = new DeviceMoveDestinations(ae => archive.Devices.Find(ae) is { MayReceive: true } device ? device : null, settings.AETitle),
         }, loggers.CreateLogger<DimseServiceDispatcher>());
         var options = new DicomServerOptions
         {

@@ -100,6 +100,15 @@ internal static class ServeCommand
         }
         await using (archive.ConfigureAwait(false))
         {
+            foreach (var (ae, device) in settings.Devices)
+            {
+                // Devices of the configuration file are (re)registered at every start; the API's changes to others persist.
+                archive.Devices.Put(new ArchiveDevice(ae, device.Host, device.Port)
+                {
+                    Description = device.Description, MayStore = device.MayStore, MayFind = device.MayFind,
+                    MayRetrieve = device.MayRetrieve, MayReceive = device.MayReceive,
+                });
+            }
             builder.Services.AddSingleton(archive);
             builder.Services.AddSingleton(settings);
             builder.Services.AddHostedService<DimseListenerService>();
@@ -107,6 +116,7 @@ internal static class ServeCommand
             var app = builder.Build();
             HealthEndpoints.Map(app);
             AdminEndpoints.Map(app);
+            DeviceEndpoints.Map(app);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

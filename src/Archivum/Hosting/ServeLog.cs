@@ -3,6 +3,9 @@ namespace Archivum.Hosting;
 /// <summary>The host's log messages (source-generated: no formatting cost when a level is off).</summary>
 internal static partial class ServeLog
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Association from unknown AE {CallingAETitle} at {Address} rejected (UnknownCallingAETitles = reject; register it with PUT /api/devices/{CallingAETitle})")]
+    public static partial void UnknownCallingAE(ILogger logger, string callingAETitle, string address);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} incomplete writes left by an earlier stop; none had been acknowledged")]
     public static partial void RecoveredWrites(ILogger logger, int count);
 

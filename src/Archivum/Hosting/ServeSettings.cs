@@ -38,6 +38,9 @@ public sealed class ServeSettings
     /// <summary>Most DICOM associations at once.</summary>
     public int MaxAssociations { get; set; } = 100;
 
+    /// <summary>accept (default: a first run on a laptop) or reject (production): associations from AE titles the device registry does not know.</summary>
+    public string UnknownCallingAETitles { get; set; } = "accept";
+
     /// <summary>Refuse associations addressed to another AE title (PS3.8 reject reason 7).</summary>
     public bool CheckCalledAETitle { get; set; } = true;
 
@@ -64,6 +67,7 @@ public sealed class ServeSettings
         Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
+        Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)
         {
             Check(ae.Length is >= 1 and <= 16 && ae.All(c => c is > ' ' and <= '~' and not '\\'), $"Devices:{ae}", ae, "an AE title has 1 to 16 printable ASCII characters");
@@ -73,12 +77,22 @@ public sealed class ServeSettings
         return errors;
     }
 
-    /// <summary>Where a known AE listens.</summary>
+    /// <summary>Where a known AE listens and what it may do (everything unless told otherwise).</summary>
     public sealed class DeviceSettings
     {
         public string Host { get; set; } = "";
 
         public int Port { get; set; }
+
+        public string? Description { get; set; }
+
+        public bool MayStore { get; set; } = true;
+
+        public bool MayFind { get; set; } = true;
+
+        public bool MayRetrieve { get; set; } = true;
+
+        public bool MayReceive { get; set; } = true;
     }
 
     public DuplicatePolicy ParsedDuplicatePolicy => Enum.Parse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true);
