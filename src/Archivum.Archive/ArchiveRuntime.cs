@@ -79,6 +79,53 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes a study, series or instance and everything below it: first from the index (queries
+    /// stop seeing it at once), then the files. Returns the instances and bytes freed; (0, 0)
+    /// when the UID is not indexed.
+    /// </summary>
+    public async Task<(int Instances, long Bytes)> DeleteAsync(QueryLevel level, string uid, CancellationToken cancellationToken = default)
+    {
+        if (Dicom.Model.DicomUid.Validate(uid) is { } reason)
+        {
+            throw new ArgumentException($"'{uid}' is not a UID: {reason}", nameof(uid));
+        }
+        var paths = await Index.Writer.DeleteAsync(level, uid, cancellationToken).ConfigureAwait(false);
+        long bytes = 0;
+        foreach (string path in paths)
+        {
+            string sopInstanceUid = Path.GetFileNameWithoutExtension(path);
+            var gate = await Ingest.LockAsync(sopInstanceUid, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // Stored again since the index forgot it: the file is the new instance's now.
+                if (!IsIndexed(sopInstanceUid))
+                {
+                    var file = new FileInfo(Path.Combine(Store.Root, path));
+                    long length = file.Exists ? file.Length : 0;
+                    if (await Store.DeleteAsync(path, cancellationToken).ConfigureAwait(false))
+                    {
+                        bytes += length;
+                    }
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        return (paths.Count, bytes);
+    }
+
+    private bool IsIndexed(string sopInstanceUid)
+    {
+        using var connection = Index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM instances WHERE sop_instance_uid = $uid";
+        command.Parameters.AddWithValue("$uid", sopInstanceUid);
+        return command.ExecuteScalar() is not null;
+    }
+
     /// <summary>Totals and per-modality figures, from the index.</summary>
     public ArchiveStatistics Statistics()
     {

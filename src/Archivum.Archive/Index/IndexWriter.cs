@@ -29,36 +29,49 @@ public sealed class IndexWriter : IAsyncDisposable
     /// <summary>Transactions committed so far (each shared by the requests batched into it).</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
-    private enum Operation
-    {
-        Add,
-        Replace,
-        Event,
-    }
+    private delegate object? Work(SqliteTransaction transaction, string now, HashSet<long> touchedStudies);
 
-    private sealed record Request(Operation Operation, InstanceRecord Record, string? Kind, string? Detail, TaskCompletionSource<IndexOutcome> Done);
+    private sealed record Request(Work Work, TaskCompletionSource<object?> Done);
 
     /// <summary>Indexes one instance; completes once the row is committed.</summary>
-    public Task<IndexOutcome> AddAsync(InstanceRecord record, CancellationToken cancellationToken = default) =>
-        Enqueue(Operation.Add, record, null, null, cancellationToken);
-
-    /// <summary>Points an indexed instance at new content (same UID, new file, size and hash) and records why.</summary>
-    public Task<IndexOutcome> ReplaceAsync(InstanceRecord record, string detail, CancellationToken cancellationToken = default) =>
-        Enqueue(Operation.Replace, record, "duplicate-replaced", detail, cancellationToken);
-
-    /// <summary>Records an event about an instance (a duplicate kept or refused) for the administrator.</summary>
-    public Task<IndexOutcome> AddEventAsync(string kind, InstanceRecord record, string detail, CancellationToken cancellationToken = default) =>
-        Enqueue(Operation.Event, record, kind, detail, cancellationToken);
-
-    private Task<IndexOutcome> Enqueue(Operation operation, InstanceRecord record, string? kind, string? detail, CancellationToken cancellationToken)
+    public Task<IndexOutcome> AddAsync(InstanceRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var done = new TaskCompletionSource<IndexOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_requests.Writer.TryWrite(new Request(operation, record, kind, detail, done)))
+        return EnqueueAsync((t, now, touched) => Insert(t, record, now, touched), cancellationToken);
+    }
+
+    /// <summary>Points an indexed instance at new content (same UID, new file, size and hash) and records why.</summary>
+    public Task<IndexOutcome> ReplaceAsync(InstanceRecord record, string detail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return EnqueueAsync((t, now, _) => Replace(t, record, now, detail), cancellationToken);
+    }
+
+    /// <summary>Records an event about an instance (a duplicate kept or refused) for the administrator.</summary>
+    public Task<IndexOutcome> AddEventAsync(string kind, InstanceRecord record, string detail, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return EnqueueAsync((t, now, _) => Event(t, now, kind, record, detail), cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes a study, a series or an instance (by its UID at <paramref name="level"/>) with every
+    /// instance below it, keeps the counts above it current, drops a patient left without studies,
+    /// and records the deletion. Returns the files of the removed instances (relative to the
+    /// store), for the caller to delete once the index no longer points at them; empty when the
+    /// UID was not indexed.
+    /// </summary>
+    public Task<IReadOnlyList<string>> DeleteAsync(Query.QueryLevel level, string uid, CancellationToken cancellationToken = default) =>
+        EnqueueAsync<IReadOnlyList<string>>((t, now, touched) => Delete(t, level, uid, now, touched), cancellationToken);
+
+    private async Task<T> EnqueueAsync<T>(Func<SqliteTransaction, string, HashSet<long>, T> work, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_requests.Writer.TryWrite(new Request((t, now, touched) => work(t, now, touched), done)))
         {
             throw new InvalidOperationException("the index is closed");
         }
-        return done.Task.WaitAsync(cancellationToken);
+        return (T)(await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     private async Task RunAsync()
@@ -109,21 +122,15 @@ public sealed class IndexWriter : IAsyncDisposable
         }
     }
 
-    private IndexOutcome[] Commit(List<Request> batch)
+    private object?[] Commit(List<Request> batch)
     {
-        var outcomes = new IndexOutcome[batch.Count];
+        var outcomes = new object?[batch.Count];
         using var transaction = _connection.BeginTransaction();
         var touchedStudies = new HashSet<long>();
         string now = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
         for (int i = 0; i < batch.Count; i++)
         {
-            var request = batch[i];
-            outcomes[i] = request.Operation switch
-            {
-                Operation.Add => Insert(transaction, request.Record, now, touchedStudies),
-                Operation.Replace => Replace(transaction, request.Record, now, request.Detail!),
-                _ => Event(transaction, now, request.Kind!, request.Record, request.Detail!),
-            };
+            outcomes[i] = batch[i].Work(transaction, now, touchedStudies);
         }
         foreach (long study in touchedStudies)
         {
@@ -131,6 +138,70 @@ public sealed class IndexWriter : IAsyncDisposable
         }
         transaction.Commit();
         return outcomes;
+    }
+
+    private static List<string> Delete(SqliteTransaction transaction, Query.QueryLevel level, string uid, string now, HashSet<long> touchedStudies)
+    {
+        string where = level switch
+        {
+            Query.QueryLevel.Study => "st.study_uid = $uid",
+            Query.QueryLevel.Series => "se.series_uid = $uid",
+            Query.QueryLevel.Image => "i.sop_instance_uid = $uid",
+            _ => throw new ArgumentOutOfRangeException(nameof(level), "patients are deleted study by study"),
+        };
+        var instances = new List<(long Id, long Series, long Study, long Patient, string Path, long Size)>();
+        using (var select = Command(transaction, $"""
+            SELECT i.id, se.id, st.id, st.patient_ref, i.path, i.size_bytes FROM instances i
+            JOIN series se ON se.id = i.series_ref JOIN studies st ON st.id = se.study_ref WHERE {where}
+            """, ("$uid", uid)))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                instances.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt64(5)));
+            }
+        }
+        foreach (var instance in instances)
+        {
+            Execute(transaction, "DELETE FROM instances WHERE id = $id", ("$id", instance.Id));
+            Execute(transaction, "UPDATE series SET instance_count = instance_count - 1 WHERE id = $id", ("$id", instance.Series));
+            Execute(transaction, "UPDATE studies SET instance_count = instance_count - 1, size_bytes = size_bytes - $size, updated_at = $now WHERE id = $id",
+                ("$size", instance.Size), ("$now", now), ("$id", instance.Study));
+        }
+        foreach (long series in instances.Select(i => i.Series).Distinct())
+        {
+            if (Scalar(transaction, "SELECT instance_count FROM series WHERE id = $id", ("$id", series)) is 0L)
+            {
+                long study = instances.First(i => i.Series == series).Study;
+                Execute(transaction, "DELETE FROM series WHERE id = $id", ("$id", series));
+                Execute(transaction, "UPDATE studies SET series_count = series_count - 1 WHERE id = $id", ("$id", study));
+            }
+        }
+        foreach (var (study, patient) in instances.Select(i => (i.Study, i.Patient)).Distinct())
+        {
+            if (Scalar(transaction, "SELECT series_count FROM studies WHERE id = $id", ("$id", study)) is 0L)
+            {
+                Execute(transaction, "DELETE FROM studies WHERE id = $id", ("$id", study));
+                touchedStudies.Remove(study);
+                if (Scalar(transaction, "SELECT count(*) FROM studies WHERE patient_ref = $id", ("$id", patient)) is 0L)
+                {
+                    Execute(transaction, "DELETE FROM patients WHERE id = $id", ("$id", patient));
+                }
+            }
+            else
+            {
+                touchedStudies.Add(study);
+            }
+        }
+        if (instances.Count > 0)
+        {
+            Execute(transaction, "INSERT INTO events (at, kind, study_uid, sop_instance_uid, detail) VALUES ($at, 'deleted', NULL, NULL, $detail)",
+                ("$at", now), ("$detail", JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["level"] = level.ToString().ToUpperInvariant(), ["uid"] = uid, ["instances"] = instances.Count, ["bytes"] = instances.Sum(i => i.Size),
+                })));
+        }
+        return instances.Select(i => i.Path).ToList();
     }
 
     private static IndexOutcome Insert(SqliteTransaction transaction, InstanceRecord r, string now, HashSet<long> touchedStudies)

@@ -144,8 +144,7 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
             throw new IngestException(e.Message, outOfResources: false, e);
         }
 
-        var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(record.SopInstanceUid) % (uint)_locks.Length];
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var gate = await LockAsync(record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
         try
         {
             string? stored = StoredSha(record.SopInstanceUid);
@@ -162,6 +161,17 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Holds the lock of a SOP Instance UID: ingest takes it from its duplicate check to its index
+    /// commit, deletion while it removes the file, so neither sees the other half-done.
+    /// </summary>
+    internal async Task<SemaphoreSlim> LockAsync(string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        var gate = _locks[(uint)StringComparer.Ordinal.GetHashCode(sopInstanceUid) % (uint)_locks.Length];
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return gate;
     }
 
     private async Task<IngestOutcome> DuplicateAsync(PendingInstanceStream pending, InstanceRecord record, string storedSha, CancellationToken cancellationToken)

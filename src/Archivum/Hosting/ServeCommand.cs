@@ -117,6 +117,7 @@ internal static class ServeCommand
             HealthEndpoints.Map(app);
             AdminEndpoints.Map(app);
             DeviceEndpoints.Map(app);
+            StudyEndpoints.Map(app);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {
