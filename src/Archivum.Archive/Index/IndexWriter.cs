@@ -64,6 +64,35 @@ public sealed class IndexWriter : IAsyncDisposable
     public Task<IReadOnlyList<string>> DeleteAsync(Query.QueryLevel level, string uid, CancellationToken cancellationToken = default) =>
         EnqueueAsync<IReadOnlyList<string>>((t, now, touched) => Delete(t, level, uid, now, touched), cancellationToken);
 
+    /// <summary>
+    /// Marks as stable the studies that received nothing for <paramref name="quiet"/> (and records
+    /// a <c>study-stable</c> event for each); a new instance makes a study unstable again. Returns
+    /// the Study Instance UIDs that became stable.
+    /// </summary>
+    public Task<IReadOnlyList<string>> MarkStableAsync(TimeSpan quiet, CancellationToken cancellationToken = default) =>
+        EnqueueAsync<IReadOnlyList<string>>((t, now, _) => MarkStable(t, now, quiet), cancellationToken);
+
+    private static List<string> MarkStable(SqliteTransaction transaction, string now, TimeSpan quiet)
+    {
+        string before = DateTimeOffset.Parse(now, CultureInfo.InvariantCulture).Subtract(quiet).ToString("O", CultureInfo.InvariantCulture);
+        var studies = new List<string>();
+        using (var command = Command(transaction, "UPDATE studies SET stable_at = $now WHERE stable_at IS NULL AND updated_at <= $before RETURNING study_uid, instance_count",
+            ("$now", now), ("$before", before)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                studies.Add(reader.GetString(0));
+            }
+        }
+        foreach (string study in studies)
+        {
+            Execute(transaction, "INSERT INTO events (at, kind, study_uid, sop_instance_uid, detail) VALUES ($at, 'study-stable', $study, NULL, $detail)",
+                ("$at", now), ("$study", study), ("$detail", JsonSerializer.Serialize(new Dictionary<string, object> { ["quietSeconds"] = quiet.TotalSeconds })));
+        }
+        return studies;
+    }
+
     private async Task<T> EnqueueAsync<T>(Func<SqliteTransaction, string, HashSet<long>, T> work, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -15,6 +15,14 @@ internal static class AdminEndpoints
     {
         var api = app.MapGroup("/api");
         api.MapGet("/statistics", (ArchiveRuntime archive) => Results.Json(archive.Statistics()));
+        api.MapGet("/events", (ArchiveRuntime archive, string? kind, int? limit, long? before) =>
+        {
+            if (limit is < 1 or > 10_000)
+            {
+                return Results.Problem("limit must be 1 to 10000", statusCode: StatusCodes.Status400BadRequest);
+            }
+            return Results.Json(Shape(archive.Events(kind is null ? null : [kind], limit ?? 100, before)));
+        });
         api.MapGet("/conflicts", (ArchiveRuntime archive, string? kind, int? limit, long? before) =>
         {
             if (kind is not null && !ConflictKinds.Contains(kind))
@@ -25,16 +33,17 @@ internal static class AdminEndpoints
             {
                 return Results.Problem("limit must be 1 to 10000", statusCode: StatusCodes.Status400BadRequest);
             }
-            var events = archive.Events(kind is null ? ConflictKinds : [kind], limit ?? 100, before);
-            return Results.Json(events.Select(e => new
-            {
-                e.Id,
-                e.At,
-                e.Kind,
-                e.StudyInstanceUid,
-                e.SopInstanceUid,
-                Detail = System.Text.Json.JsonDocument.Parse(e.Detail).RootElement,
-            }));
+            return Results.Json(Shape(archive.Events(kind is null ? ConflictKinds : [kind], limit ?? 100, before)));
         });
     }
+
+    private static IEnumerable<object> Shape(IEnumerable<ArchiveEvent> events) => events.Select(e => new
+    {
+        e.Id,
+        e.At,
+        e.Kind,
+        e.StudyInstanceUid,
+        e.SopInstanceUid,
+        Detail = System.Text.Json.JsonDocument.Parse(e.Detail).RootElement,
+    });
 }

@@ -112,6 +112,7 @@ internal static class ServeCommand
             builder.Services.AddSingleton(archive);
             builder.Services.AddSingleton(settings);
             builder.Services.AddHostedService<DimseListenerService>();
+            builder.Services.AddHostedService<StableStudyService>();
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
             var app = builder.Build();
             HealthEndpoints.Map(app);

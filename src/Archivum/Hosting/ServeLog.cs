@@ -3,6 +3,12 @@ namespace Archivum.Hosting;
 /// <summary>The host's log messages (source-generated: no formatting cost when a level is off).</summary>
 internal static partial class ServeLog
 {
+    [LoggerMessage(Level = LogLevel.Information, Message = "Study {StudyInstanceUid} is stable")]
+    public static partial void StudyStable(ILogger logger, string studyInstanceUid);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stable-study check failed: {Reason}")]
+    public static partial void StabilityCheckFailed(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Association from unknown AE {CallingAETitle} at {Address} rejected (UnknownCallingAETitles = reject; register it with PUT /api/devices/{CallingAETitle})")]
     public static partial void UnknownCallingAE(ILogger logger, string callingAETitle, string address);
 

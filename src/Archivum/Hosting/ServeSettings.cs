@@ -35,6 +35,9 @@ public sealed class ServeSettings
     /// <summary>Person names match regardless of case.</summary>
     public bool CaseInsensitivePersonNames { get; set; } = true;
 
+    /// <summary>A study is stable after this many seconds without a new instance.</summary>
+    public int StableAfterSeconds { get; set; } = 60;
+
     /// <summary>Most DICOM associations at once.</summary>
     public int MaxAssociations { get; set; } = 100;
 
@@ -67,6 +70,7 @@ public sealed class ServeSettings
         Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
+        Check(StableAfterSeconds is >= 1 and <= 7 * 24 * 3600, nameof(StableAfterSeconds), StableAfterSeconds, "give 1 second to 7 days");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)
         {

@@ -117,6 +117,19 @@ public sealed class IndexWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_quiet_study_becomes_stable_once_and_a_new_instance_makes_it_unstable_again()
+    {
+        await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1"));
+        Assert.Empty(await Index.Writer.MarkStableAsync(TimeSpan.FromHours(1))); // not quiet long enough
+        Assert.Equal(["1.2"], await Index.Writer.MarkStableAsync(TimeSpan.Zero));
+        Assert.Empty(await Index.Writer.MarkStableAsync(TimeSpan.Zero)); // once
+        await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.2"));
+        Assert.Equal([[""]], Rows("SELECT stable_at FROM studies"));
+        Assert.Equal(["1.2"], await Index.Writer.MarkStableAsync(TimeSpan.Zero));
+        Assert.Equal([["2"]], Rows("SELECT count(*) FROM events WHERE kind = 'study-stable'"));
+    }
+
+    [Fact]
     public async Task What_was_committed_is_there_after_reopening()
     {
         await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1"));

@@ -14,6 +14,27 @@ public sealed class StudyApiTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public async Task A_study_that_receives_nothing_for_the_quiet_time_is_announced_stable()
+    {
+        CliRunner.RequireDcmtk();
+        string config = Path.Combine(_dir, "stable.json");
+        File.WriteAllText(config, """{ "Archivum": { "StableAfterSeconds": 1 } }""");
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "data"), "--config", config);
+        Assert.Equal(0, CliRunner.Run("storescu", "-aec", "ARCHIVUM", "127.0.0.1", serve.DicomPort.ToString(CultureInfo.InvariantCulture), Path.Combine(CliRunner.Corpus, "CT_small.dcm")).ExitCode);
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            using var events = JsonDocument.Parse(await serve.Http.GetStringAsync("api/events?kind=study-stable"));
+            if (events.RootElement.GetArrayLength() > 0)
+            {
+                Assert.Equal(CtStudy, events.RootElement[0].GetProperty("studyInstanceUid").GetString());
+                return;
+            }
+            await Task.Delay(200);
+        }
+        Assert.Fail("no study-stable event within 20 s: " + serve.Output);
+    }
+
+    [Fact]
     public async Task Studies_are_listed_filtered_paged_and_deleted_with_their_files()
     {
         CliRunner.RequireDcmtk();
