@@ -13,8 +13,11 @@ namespace Archivum.Archive;
 /// </summary>
 public sealed class ArchiveRuntime : IAsyncDisposable
 {
-    private ArchiveRuntime(ArchiveOptions options, FileSystemInstanceStore store, ArchiveIndex index, int recovered)
+    private readonly FileStream _lock;
+
+    private ArchiveRuntime(ArchiveOptions options, FileSystemInstanceStore store, ArchiveIndex index, int recovered, FileStream folderLock)
     {
+        _lock = folderLock;
         Options = options;
         Store = store;
         Index = index;
@@ -46,10 +49,28 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         string folder = Path.GetFullPath(options.DataFolder);
         Directory.CreateDirectory(folder);
-        var store = new FileSystemInstanceStore(Path.Combine(folder, "instances"));
-        int recovered = store.RemoveIncompleteWrites();
-        var index = ArchiveIndex.Open(Path.Combine(folder, "index.db"));
-        return new ArchiveRuntime(options with { DataFolder = folder }, store, index, recovered);
+        FileStream folderLock;
+        try
+        {
+            // One process per data folder: the per-UID locks that keep ingest and deletion apart are in memory.
+            folderLock = new FileStream(Path.Combine(folder, "archivum.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"another Archivum process has the archive in {folder} open (archivum serve?): {e.Message}", e);
+        }
+        try
+        {
+            var store = new FileSystemInstanceStore(Path.Combine(folder, "instances"));
+            int recovered = store.RemoveIncompleteWrites();
+            var index = ArchiveIndex.Open(Path.Combine(folder, "index.db"));
+            return new ArchiveRuntime(options with { DataFolder = folder }, store, index, recovered, folderLock);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Why the archive cannot take instances now (index unreachable, store unwritable, disk nearly full), or null when it can.</summary>
@@ -188,5 +209,9 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         return events;
     }
 
-    public ValueTask DisposeAsync() => Index.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Index.DisposeAsync().ConfigureAwait(false);
+        await _lock.DisposeAsync().ConfigureAwait(false);
+    }
 }

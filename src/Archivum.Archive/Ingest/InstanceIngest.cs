@@ -117,7 +117,9 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         DicomFile header;
         try
         {
-            header = DicomFile.Open(pending.TemporaryPath, DicomReadOptions.HeaderOnly);
+            // The whole structure is read (large values only located, not loaded): a data set cut short
+            // or with a lying length is refused now, not discovered when someone retrieves it.
+            header = DicomFile.Open(pending.TemporaryPath, DicomReadOptions.Default);
         }
         catch (DicomReadException e)
         {

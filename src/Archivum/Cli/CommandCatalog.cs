@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return Hosting.ServeCommand.Create();
+        yield return ImportCommand.Create();
         yield return DumpCommand.Create();
         yield return ConvertCommand.Create();
         yield return Network.EchoCommand.Create();
