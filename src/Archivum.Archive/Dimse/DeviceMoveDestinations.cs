@@ -19,15 +19,7 @@ public sealed class DeviceMoveDestinations(Func<string, ArchiveDevice?> findDevi
         {
             return null;
         }
-        var proposed = new List<ProposedPresentationContext>();
-        foreach (var group in contexts.GroupBy(c => c.SopClassUid, StringComparer.Ordinal))
-        {
-            foreach (string syntax in group.Select(c => c.TransferSyntaxUid).Distinct(StringComparer.Ordinal).Where(s => !AssociationPolicy.UncompressedTransferSyntaxes.Contains(s)))
-            {
-                proposed.Add(new ProposedPresentationContext(group.Key, [syntax]));
-            }
-            proposed.Add(new ProposedPresentationContext(group.Key, AssociationPolicy.UncompressedTransferSyntaxes));
-        }
+        var proposed = StorageContexts.For(contexts);
         var request = new AssociationRequestOptions { CallingAETitle = callingAETitle, CalledAETitle = device.AETitle, PresentationContexts = proposed.Take(128).ToList() };
         return await DicomClient.ConnectAsync(device.Host, device.Port, request, options: options, cancellationToken: cancellationToken).ConfigureAwait(false);
     }

@@ -206,54 +206,45 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
     }
 
     /// <summary>N-ACTION (PS3.7 §10.1.4), e.g. a storage commitment request: the response and its reply data set, if any.</summary>
-    public async Task<(NActionResponse Response, DicomDataset? Reply)> ActionAsync(NRequestData request, CancellationToken cancellationToken = default)
+    public Task<(NActionResponse Response, DicomDataset? Reply)> ActionAsync(NRequestData request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return NRequestAsync<NActionResponse>(request, (id, hasDataset) => new NActionRequest
+        {
+            MessageId = id,
+            RequestedSopClassUid = request.SopClassUid,
+            RequestedSopInstanceUid = request.SopInstanceUid,
+            ActionTypeId = request.TypeId,
+            HasDataset = hasDataset,
+        }, cancellationToken);
+    }
+
+    /// <summary>N-EVENT-REPORT (PS3.7 §10.1.1), e.g. a storage commitment result: the response and its reply data set, if any.</summary>
+    public Task<(NEventReportResponse Response, DicomDataset? Reply)> EventReportAsync(NRequestData report, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return NRequestAsync<NEventReportResponse>(report, (id, hasDataset) => new NEventReportRequest
+        {
+            MessageId = id,
+            AffectedSopClassUid = report.SopClassUid,
+            AffectedSopInstanceUid = report.SopInstanceUid,
+            EventTypeId = report.TypeId,
+            HasDataset = hasDataset,
+        }, cancellationToken);
+    }
+
+    /// <summary>One DIMSE-N request with its optional data set, and its response with its optional reply.</summary>
+    private async Task<(TResponse Response, DicomDataset? Reply)> NRequestAsync<TResponse>(NRequestData request, Func<ushort, bool, DimseRequest> build, CancellationToken cancellationToken)
+        where TResponse : DimseResponse
+    {
         var context = ContextFor(request.SopClassUid);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var id = NextMessageId();
             using var data = request.Information is null ? null : DatasetTransfer.Encode(request.Information, context.TransferSyntax);
-            var message = new NActionRequest
-            {
-                MessageId = id,
-                RequestedSopClassUid = request.SopClassUid,
-                RequestedSopInstanceUid = request.SopInstanceUid,
-                ActionTypeId = request.TypeId,
-                HasDataset = data is not null,
-            };
-            await SendAsync(context.Id, message, data, cancellationToken).ConfigureAwait(false);
-            var response = Expect<NActionResponse>(await ReceiveResponseAsync(id, null, cancellationToken).ConfigureAwait(false));
-            var reply = response.HasDataset ? await ReadSmallDatasetAsync(context, cancellationToken).ConfigureAwait(false) : null;
-            return (response, reply);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>N-EVENT-REPORT (PS3.7 §10.1.1), e.g. a storage commitment result: the response and its reply data set, if any.</summary>
-    public async Task<(NEventReportResponse Response, DicomDataset? Reply)> EventReportAsync(NRequestData report, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var context = ContextFor(report.SopClassUid);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var id = NextMessageId();
-            using var data = report.Information is null ? null : DatasetTransfer.Encode(report.Information, context.TransferSyntax);
-            var message = new NEventReportRequest
-            {
-                MessageId = id,
-                AffectedSopClassUid = report.SopClassUid,
-                AffectedSopInstanceUid = report.SopInstanceUid,
-                EventTypeId = report.TypeId,
-                HasDataset = data is not null,
-            };
-            await SendAsync(context.Id, message, data, cancellationToken).ConfigureAwait(false);
-            var response = Expect<NEventReportResponse>(await ReceiveResponseAsync(id, null, cancellationToken).ConfigureAwait(false));
+            await SendAsync(context.Id, build(id, data is not null), data, cancellationToken).ConfigureAwait(false);
+            var response = Expect<TResponse>(await ReceiveResponseAsync(id, null, cancellationToken).ConfigureAwait(false));
             var reply = response.HasDataset ? await ReadSmallDatasetAsync(context, cancellationToken).ConfigureAwait(false) : null;
             return (response, reply);
         }

@@ -80,19 +80,8 @@ internal static class StoreCommand
     }
 
     /// <summary>The contexts for a set of files: each SOP class in each of its files' own syntaxes, and uncompressed.</summary>
-    private static List<ProposedPresentationContext> Contexts(IEnumerable<Instance> instances)
-    {
-        var contexts = new List<ProposedPresentationContext>();
-        foreach (var group in instances.GroupBy(i => i.SopClassUid, StringComparer.Ordinal))
-        {
-            foreach (string syntax in group.Select(i => i.TransferSyntaxUid).Distinct(StringComparer.Ordinal).Where(s => !AssociationPolicy.UncompressedTransferSyntaxes.Contains(s)))
-            {
-                contexts.Add(new ProposedPresentationContext(group.Key, [syntax]));
-            }
-            contexts.Add(new ProposedPresentationContext(group.Key, AssociationPolicy.UncompressedTransferSyntaxes));
-        }
-        return contexts;
-    }
+    private static List<ProposedPresentationContext> Contexts(IEnumerable<Instance> instances) =>
+        StorageContexts.For(instances.Select(i => (i.SopClassUid, i.TransferSyntaxUid)));
 
     /// <summary>Splits one association's files into batches whose contexts fit in one association.</summary>
     private static IEnumerable<List<Instance>> Batches(List<Instance> instances)
