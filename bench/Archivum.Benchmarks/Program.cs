@@ -2,12 +2,18 @@ using Archivum.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // `dotnet run -c Release --project bench/Archivum.Benchmarks -- --filter '*'` runs the benchmarks;
+// `... -- ingest-loop COUNT DIR` times the archive's ingest alone, instance after instance;
 // `... -- store-scp PORT DIR` receives C-STOREs into DIR (bench/store-vs-storescp.sh);
 // `... -- profile-header SECONDS` loops header parses for a profiler;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts.
 if (args.Length == 3 && args[0] == "generate-ct")
 {
     TestImages.WriteCtSeries(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+if (args.Length == 3 && args[0] == "ingest-loop")
+{
+    await IngestLoop.RunAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture), args[2]).ConfigureAwait(false);
     return;
 }
 if (args.Length == 3 && args[0] == "store-scp")
