@@ -9,7 +9,7 @@ namespace Archivum.Archive.Index;
 /// </summary>
 internal static class IndexSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -29,6 +29,11 @@ internal static class IndexSchema
             id INTEGER PRIMARY KEY,
             patient_ref INTEGER NOT NULL REFERENCES patients (id),
             study_uid TEXT NOT NULL UNIQUE,
+            patient_name TEXT,
+            patient_name_upper TEXT,
+            patient_id_as_sent TEXT,
+            patient_birth_date TEXT,
+            patient_sex TEXT,
             study_date TEXT,
             study_time TEXT,
             accession_number TEXT,

@@ -291,7 +291,8 @@ public sealed class IndexWriter : IAsyncDisposable
                 string? name = reader.IsDBNull(1) ? null : reader.GetString(1);
                 string? birth = reader.IsDBNull(2) ? null : reader.GetString(2);
                 string? sex = reader.IsDBNull(3) ? null : reader.GetString(3);
-                if (Differs(name, r.PatientName) || Differs(birth, r.PatientBirthDate) || Differs(sex, r.PatientSex))
+                // Without a Patient ID there is no identity to disagree with: not a conflict.
+                if (r.PatientId.Length > 0 && (Differs(name, r.PatientName) || Differs(birth, r.PatientBirthDate) || Differs(sex, r.PatientSex)))
                 {
                     // Accepted under the stored patient; an administrator reviews it (GET /api/conflicts).
                     string detail = JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -330,12 +331,14 @@ public sealed class IndexWriter : IAsyncDisposable
             }
         }
         return (long)Scalar(transaction, """
-            INSERT INTO studies (patient_ref, study_uid, study_date, study_time, accession_number, study_id, description,
+            INSERT INTO studies (patient_ref, study_uid, patient_name, patient_name_upper, patient_id_as_sent, patient_birth_date, patient_sex,
+                                 study_date, study_time, accession_number, study_id, description,
                                  referring_physician, referring_physician_upper, institution, created_at, updated_at)
-            VALUES ($patient, $uid, $date, $time, $accession, $studyId, $description, $referring, $referringUpper, $institution, $now, $now)
+            VALUES ($patient, $uid, $name, $nameUpper, $patientId, $birth, $sex, $date, $time, $accession, $studyId, $description, $referring, $referringUpper, $institution, $now, $now)
             RETURNING id
             """,
-            ("$patient", patient), ("$uid", r.StudyInstanceUid), ("$date", r.StudyDate), ("$time", r.StudyTime),
+            ("$patient", patient), ("$uid", r.StudyInstanceUid), ("$name", r.PatientName), ("$nameUpper", r.PatientName?.ToUpperInvariant()),
+            ("$patientId", r.PatientId), ("$birth", r.PatientBirthDate), ("$sex", r.PatientSex), ("$date", r.StudyDate), ("$time", r.StudyTime),
             ("$accession", r.AccessionNumber), ("$studyId", r.StudyId), ("$description", r.StudyDescription),
             ("$referring", r.ReferringPhysicianName), ("$referringUpper", r.ReferringPhysicianName?.ToUpperInvariant()),
             ("$institution", r.InstitutionName), ("$now", now))!;

@@ -19,10 +19,10 @@ public static class InstanceRecordReader
             PatientId = d.GetString(DicomTags.PatientID) ?? "",
             IssuerOfPatientId = d.GetString(DicomTags.IssuerOfPatientID) ?? "",
             PatientName = Text(d, DicomTags.PatientName),
-            PatientBirthDate = Text(d, DicomTags.PatientBirthDate),
+            PatientBirthDate = Date(d, DicomTags.PatientBirthDate),
             PatientSex = Text(d, DicomTags.PatientSex),
             StudyInstanceUid = Uid(d, DicomTags.StudyInstanceUID),
-            StudyDate = Text(d, DicomTags.StudyDate),
+            StudyDate = Date(d, DicomTags.StudyDate),
             StudyTime = Text(d, DicomTags.StudyTime),
             AccessionNumber = Text(d, DicomTags.AccessionNumber),
             StudyId = Text(d, DicomTags.StudyID),
@@ -33,7 +33,7 @@ public static class InstanceRecordReader
             Modality = Text(d, DicomTags.Modality),
             SeriesNumber = Integer(d, DicomTags.SeriesNumber),
             SeriesDescription = Text(d, DicomTags.SeriesDescription),
-            SeriesDate = Text(d, DicomTags.SeriesDate),
+            SeriesDate = Date(d, DicomTags.SeriesDate),
             SeriesTime = Text(d, DicomTags.SeriesTime),
             BodyPartExamined = Text(d, DicomTags.BodyPartExamined),
             SopInstanceUid = Uid(d, DicomTags.SOPInstanceUID),
@@ -51,6 +51,10 @@ public static class InstanceRecordReader
     }
 
     private static string? Text(DicomDataset d, DicomTag tag) => d.GetString(tag) is { Length: > 0 } s ? s : null;
+
+    /// <summary>A DA value as the index keeps it: YYYYMMDD, the ACR-NEMA form YYYY.MM.DD rewritten (PS3.5 §6.2, retired form), so ranges compare.</summary>
+    private static string? Date(DicomDataset d, DicomTag tag) =>
+        Text(d, tag) is { } text && text.Length == 10 && text[4] == '.' && text[7] == '.' ? text.Replace(".", "", StringComparison.Ordinal) : Text(d, tag);
 
     private static int? Integer(DicomDataset d, DicomTag tag)
     {

@@ -84,7 +84,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
                 retrieveAETitle = true;
                 continue;
             }
-            var key = IndexedKeys.Find(tag);
+            var key = IndexedKeys.Find(tag)?.At(level);
             if (key is not null && key.Level > level)
             {
                 continue; // a key of a lower level than the one asked: neither matched nor returned (PS3.4 C.2.2.1)

@@ -12,11 +12,11 @@ public static class IndexedKeys
 {
     public static IReadOnlyList<IndexedKey> All { get; } =
     [
-        new(DicomTags.PatientName, DicomVR.PN, QueryLevel.Patient, "p.name", KeyMatching.PersonName, "p.name_upper"),
+        new(DicomTags.PatientName, DicomVR.PN, QueryLevel.Patient, "p.name", KeyMatching.PersonName, "p.name_upper", "st.patient_name", "st.patient_name_upper"),
         new(DicomTags.PatientID, DicomVR.LO, QueryLevel.Patient, "p.patient_id", KeyMatching.Text),
         new(DicomTags.IssuerOfPatientID, DicomVR.LO, QueryLevel.Patient, "p.issuer", KeyMatching.Text),
-        new(DicomTags.PatientBirthDate, DicomVR.DA, QueryLevel.Patient, "p.birth_date", KeyMatching.Date),
-        new(DicomTags.PatientSex, DicomVR.CS, QueryLevel.Patient, "p.sex", KeyMatching.Text),
+        new(DicomTags.PatientBirthDate, DicomVR.DA, QueryLevel.Patient, "p.birth_date", KeyMatching.Date, null, "st.patient_birth_date"),
+        new(DicomTags.PatientSex, DicomVR.CS, QueryLevel.Patient, "p.sex", KeyMatching.Text, null, "st.patient_sex"),
         new(DicomTags.NumberOfPatientRelatedStudies, DicomVR.IS, QueryLevel.Patient, "(SELECT count(*) FROM studies x WHERE x.patient_ref = p.id)", KeyMatching.Derived),
         new(DicomTags.NumberOfPatientRelatedSeries, DicomVR.IS, QueryLevel.Patient, "(SELECT coalesce(sum(x.series_count), 0) FROM studies x WHERE x.patient_ref = p.id)", KeyMatching.Derived),
         new(DicomTags.NumberOfPatientRelatedInstances, DicomVR.IS, QueryLevel.Patient, "(SELECT coalesce(sum(x.instance_count), 0) FROM studies x WHERE x.patient_ref = p.id)", KeyMatching.Derived),

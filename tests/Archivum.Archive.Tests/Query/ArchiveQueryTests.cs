@@ -124,6 +124,17 @@ public sealed class ArchiveQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_study_keeps_the_patient_name_it_came_with_when_its_Patient_ID_is_known_under_another()
+    {
+        await Add("P1", "Doe-Smith^Jane", "1.4", "20240401", "1000", "ACC-4", "1.4.1", "CT", "1.4.1.1");
+        var query = new ArchiveQuery(_index);
+        Assert.Equal(["1.4"], Studies((DicomTags.PatientName, "Doe-Smith*")));
+        Assert.Equal(["1.1"], Studies((DicomTags.PatientName, "Doe^Jane")));
+        var patient = Assert.Single(query.Find(QueryModel.PatientRoot, Identifier("PATIENT", (DicomTags.PatientID, "P1"), (DicomTags.PatientName, ""))).Matches);
+        Assert.Equal("Doe^Jane", patient.GetString(DicomTags.PatientName)); // the patient keeps the first name; the conflict is recorded
+    }
+
+    [Fact]
     public void Every_level_of_the_patient_root_model()
     {
         var query = new ArchiveQuery(_index);
