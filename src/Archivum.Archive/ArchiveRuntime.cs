@@ -24,7 +24,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         RecoveredWrites = recovered;
         Ingest = new InstanceIngest(store, index, options.DuplicatePolicy);
         Devices = new DeviceRegistry(index);
-        Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames });
+        Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames, StoreRoot = store.Root });
     }
 
     public ArchiveOptions Options { get; }

@@ -30,8 +30,11 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
                 returned.Add((unique, IndexedKeys.Find(unique)!.VR, IndexedKeys.Find(unique)));
             }
         }
-        string sql = Sql(level, returned.Where(r => r.Key is not null).Select(r => r.Key!.Column), conditions);
-        return new QueryResult(Read(sql, parameters, level, returned, retrieveAETitle), unsupported);
+        // At IMAGE level the keys the index does not hold come from the instance's own header.
+        bool fromHeader = level == QueryLevel.Image && _options.StoreRoot is not null && returned.Any(r => r.Key is null);
+        var columns = returned.Where(r => r.Key is not null).Select(r => r.Key!.Column);
+        string sql = Sql(level, fromHeader ? columns.Append("i.path") : columns, conditions);
+        return new QueryResult(Read(sql, parameters, level, returned, retrieveAETitle, fromHeader), unsupported);
     }
 
     /// <summary>
@@ -179,7 +182,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         return sql.ToString();
     }
 
-    private IEnumerable<DicomDataset> Read(string sql, List<(string Name, object Value)> parameters, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned, bool retrieveAETitle)
+    private IEnumerable<DicomDataset> Read(string sql, List<(string Name, object Value)> parameters, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned, bool retrieveAETitle, bool fromHeader)
     {
         using var connection = index.OpenConnection();
         using var command = connection.CreateCommand();
@@ -192,14 +195,38 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         var indexed = returned.Where(r => r.Key is not null).ToList();
         while (reader.Read())
         {
-            yield return Match(reader, level, indexed, returned, retrieveAETitle);
+            var header = fromHeader ? HeaderValues(reader.GetString(indexed.Count), returned) : null;
+            yield return Match(reader, level, indexed, returned, retrieveAETitle, header);
         }
     }
 
-    private DicomDataset Match(SqliteDataReader reader, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> indexed, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned, bool retrieveAETitle)
+    /// <summary>The return keys the index does not hold, as the instance's header has them: decoded text, or the element itself for binary values and sequences.</summary>
+    private Dictionary<DicomTag, object>? HeaderValues(string relativePath, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned)
+    {
+        DicomFile file;
+        try
+        {
+            file = DicomFile.Open(Path.Combine(_options.StoreRoot!, relativePath), Dicom.IO.DicomReadOptions.HeaderOnly);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Dicom.IO.DicomReadException)
+        {
+            return null; // the match is still returned, these keys empty; integrity checks report the file
+        }
+        var values = new Dictionary<DicomTag, object>();
+        foreach (var (tag, _, key) in returned)
+        {
+            if (key is null && file.Dataset[tag] is { } element)
+            {
+                values[tag] = element is DicomValueElement { VR: var vr } && vr.IsString() ? (vr, file.Dataset.GetString(tag) ?? "") : element;
+            }
+        }
+        return values;
+    }
+
+    private DicomDataset Match(SqliteDataReader reader, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> indexed, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned, bool retrieveAETitle, Dictionary<DicomTag, object>? header)
     {
         var values = new string?[indexed.Count];
-        bool ascii = true;
+        bool ascii = header is null || header.Values.All(v => v is not ValueTuple<DicomVR, string> text || Ascii.IsValid(text.Item2));
         for (int i = 0; i < indexed.Count; i++)
         {
             values[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
@@ -219,6 +246,19 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         for (int i = 0; i < indexed.Count; i++)
         {
             Set(match, indexed[i].Tag, indexed[i].VR, values[i]);
+        }
+        foreach (var (tag, value) in header ?? [])
+        {
+            if (value is ValueTuple<DicomVR, string> text)
+            {
+                match.SetString(tag, text.Item1, text.Item2); // decoded from the file's character set, encoded in the answer's
+            }
+            else
+            {
+                match.AddOrReplace(value is DicomSequence sequence
+                    ? new DicomSequence(tag, sequence.Items.Select(i => i.Clone())) { HasUndefinedLength = sequence.HasUndefinedLength }
+                    : (DicomElement)value);
+            }
         }
         foreach (var (tag, vr, key) in returned)
         {

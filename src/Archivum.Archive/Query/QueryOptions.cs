@@ -9,6 +9,13 @@ public sealed record ArchiveQueryOptions
     /// <summary>The AE title returned as Retrieve AE Title (0008,0054).</summary>
     public string RetrieveAETitle { get; init; } = "ARCHIVUM";
 
+    /// <summary>
+    /// The store's folder: at IMAGE level, return keys the index does not hold are read from each
+    /// matching instance's header there (PS3.4 C.4.1.1.3.2 lets an SCP return any attribute it has).
+    /// Null: they are returned empty.
+    /// </summary>
+    public string? StoreRoot { get; init; }
+
     /// <summary>Most matches returned for one query; more are not returned (and the caller is told).</summary>
     public int MaxMatches { get; init; } = 100_000;
 }

@@ -98,6 +98,23 @@ public sealed class ServeDicomTests : IDisposable
     }
 
     [Fact]
+    public async Task Image_level_return_keys_the_index_does_not_hold_come_from_the_instance_header()
+    {
+        await using var serve = await StartWithFilesAsync();
+        var find = CliRunner.Run("findscu", "-S", "-aec", "ARCHIVUM", "-k", "QueryRetrieveLevel=IMAGE", "-k", $"StudyInstanceUID={CtStudy}",
+            "-k", "SOPInstanceUID", "-k", "ImageType", "-k", "PixelSpacing", "-k", "KVP", "-k", "ReferencedImageSequence", "127.0.0.1", Port(serve.DicomPort));
+        Assert.True(find.ExitCode == 0, find.Stderr);
+        // The oracle: dcmdump of the file that was stored.
+        string original = Path.Combine(CliRunner.Corpus, "CT_small.dcm");
+        foreach (string tag in (string[])["0008,0008", "0028,0030", "0018,0060"])
+        {
+            string value = CliRunner.Run("dcmdump", "-q", "+P", tag, original).Stdout.Split('[', ']')[1];
+            Assert.Contains($"[{value}", find.Stderr, StringComparison.Ordinal); // findscu shows the padding space
+        }
+        Assert.Contains("(0008,1140) SQ", find.Stderr, StringComparison.Ordinal); // asked for, absent from the file: returned empty
+    }
+
+    [Fact]
     public async Task Our_own_tools_store_find_and_get_against_serve()
     {
         CliRunner.RequireDcmtk();
