@@ -115,6 +115,34 @@ public sealed class ServeDicomTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unwritable_store_answers_A700_keeps_serving_queries_and_recovers()
+    {
+        await using var serve = await StartWithFilesAsync();
+        string incoming = Path.Combine(serve.DataFolder, "instances", ".incoming");
+        // The store cannot take a file: its incoming folder is gone, a plain file in its place (root ignores permissions).
+        Directory.Delete(incoming, recursive: true);
+        File.WriteAllText(incoming, "not a folder");
+
+        var refused = CliRunner.Archivum("store", "--port", Port(serve.DicomPort), "--called-ae", "ARCHIVUM", Path.Combine(CliRunner.Corpus, "waveform_ecg.dcm"));
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("0xA700", refused.Stdout, StringComparison.Ordinal);
+        using (var ready = await serve.Http.GetAsync("readyz"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        }
+        var find = CliRunner.Run("findscu", "-S", "-aec", "ARCHIVUM", "-k", "QueryRetrieveLevel=STUDY", "-k", $"StudyInstanceUID={CtStudy}", "127.0.0.1", Port(serve.DicomPort));
+        Assert.True(find.ExitCode == 0, find.Stderr);
+        Assert.Contains(CtStudy, find.Stderr, StringComparison.Ordinal);
+
+        File.Delete(incoming);
+        Directory.CreateDirectory(incoming);
+        var stored = CliRunner.Archivum("store", "--port", Port(serve.DicomPort), "--called-ae", "ARCHIVUM", Path.Combine(CliRunner.Corpus, "waveform_ecg.dcm"));
+        Assert.True(stored.ExitCode == 0, stored.Stdout + stored.Stderr);
+        using var statistics = System.Text.Json.JsonDocument.Parse(await serve.Http.GetStringAsync("api/statistics"));
+        Assert.Equal(Files.Length + 1, statistics.RootElement.GetProperty("instances").GetInt64());
+    }
+
+    [Fact]
     public async Task Our_own_tools_store_find_and_get_against_serve()
     {
         CliRunner.RequireDcmtk();
