@@ -138,6 +138,25 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         return (paths.Count, bytes);
     }
 
+    /// <summary>What the index records of a stored instance (SOP class, file, SHA-256), or null.</summary>
+    public (string SopClassUid, string RelativePath, string Sha256)? FindStored(string sopInstanceUid)
+    {
+        using var connection = Index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sop_class_uid, path, sha256 FROM instances WHERE sop_instance_uid = $uid";
+        command.Parameters.AddWithValue("$uid", sopInstanceUid);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    /// <summary>Records an event for the administrator (GET /api/events).</summary>
+    public Task RecordAsync(string kind, string? studyInstanceUid, string detail, CancellationToken cancellationToken = default) =>
+        Index.Writer.AddEventAsync(kind, new Index.InstanceRecord
+        {
+            StudyInstanceUid = studyInstanceUid ?? "", SeriesInstanceUid = "", SopInstanceUid = "", SopClassUid = "",
+            TransferSyntaxUid = "", RelativePath = "", Length = 0, Sha256 = "",
+        }, detail, cancellationToken);
+
     private bool IsIndexed(string sopInstanceUid)
     {
         using var connection = Index.OpenConnection();

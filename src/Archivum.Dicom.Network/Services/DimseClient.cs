@@ -209,7 +209,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
     public Task<(NActionResponse Response, DicomDataset? Reply)> ActionAsync(NRequestData request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return NRequestAsync<NActionResponse>(request, (id, hasDataset) => new NActionRequest
+        return NRequestAsync<NActionResponse>(request, asScp: false, (id, hasDataset) => new NActionRequest
         {
             MessageId = id,
             RequestedSopClassUid = request.SopClassUid,
@@ -223,7 +223,7 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
     public Task<(NEventReportResponse Response, DicomDataset? Reply)> EventReportAsync(NRequestData report, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return NRequestAsync<NEventReportResponse>(report, (id, hasDataset) => new NEventReportRequest
+        return NRequestAsync<NEventReportResponse>(report, asScp: true, (id, hasDataset) => new NEventReportRequest
         {
             MessageId = id,
             AffectedSopClassUid = report.SopClassUid,
@@ -234,10 +234,11 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
     }
 
     /// <summary>One DIMSE-N request with its optional data set, and its response with its optional reply.</summary>
-    private async Task<(TResponse Response, DicomDataset? Reply)> NRequestAsync<TResponse>(NRequestData request, Func<ushort, bool, DimseRequest> build, CancellationToken cancellationToken)
+    private async Task<(TResponse Response, DicomDataset? Reply)> NRequestAsync<TResponse>(NRequestData request, bool asScp, Func<ushort, bool, DimseRequest> build, CancellationToken cancellationToken)
         where TResponse : DimseResponse
     {
-        var context = ContextFor(request.SopClassUid);
+        // N-EVENT-REPORT is sent by the SOP class's SCP (PS3.7 §10.1.1), e.g. the storage commitment SCP to its SCU.
+        var context = ContextFor(request.SopClassUid, asScp);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -316,17 +317,25 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
         return Expect<T>(response);
     }
 
-    private AcceptedPresentationContext ContextFor(string sopClassUid)
+    private AcceptedPresentationContext ContextFor(string sopClassUid, bool asScp = false)
     {
         var association = Channel.Association;
         foreach (var context in association.PresentationContexts)
         {
-            if (context.AbstractSyntax == sopClassUid && (association.IsRequestor ? context.RequestorIsScu : context.RequestorIsScp))
+            // We are the requestor or the acceptor; the roles agreed are the requestor's (PS3.7 D.3.3.4).
+            bool weAreScu = association.IsRequestor ? context.RequestorIsScu : context.RequestorIsScp;
+            bool weAreScp = association.IsRequestor ? context.RequestorIsScp : context.RequestorIsScu;
+            if (context.AbstractSyntax == sopClassUid && (asScp ? weAreScp : weAreScu))
             {
                 return context;
             }
         }
-        throw new DimseClientException($"no accepted presentation context for {sopClassUid} lets us act as its SCU");
+        if (asScp && association.PresentationContexts.FirstOrDefault(c => c.AbstractSyntax == sopClassUid) is { } any)
+        {
+            // A peer that accepted the SOP class without the role selection: it asked for the report, let it have it.
+            return any;
+        }
+        throw new DimseClientException($"no accepted presentation context for {sopClassUid} lets us act as its {(asScp ? "SCP" : "SCU")}");
     }
 
     private async Task<DicomDataset> ReadSmallDatasetAsync(AcceptedPresentationContext context, CancellationToken cancellationToken)

@@ -21,7 +21,8 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var policy = new AssociationPolicy().AcceptVerification().AcceptAllStorage().AcceptQueryRetrieve().AllowRequestorAsStorageScp();
+        var policy = new AssociationPolicy().AcceptVerification().AcceptAllStorage().AcceptQueryRetrieve().AllowRequestorAsStorageScp()
+            .Accept(Archivum.Dicom.Dictionary.DicomUids.StorageCommitmentPushModel, AssociationPolicy.UncompressedTransferSyntaxes);
         policy.AETitles.Add(settings.AETitle);
         policy.RequireCalledAETitleMatch = settings.CheckCalledAETitle;
         var access = new DeviceAccess(archive.Devices, settings.UnknownCallingAETitles == "accept");
@@ -41,6 +42,7 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             Find = new ArchiveFindHandler(archive.Query, access),
             Retrieve = new ArchiveRetrieveHandler(archive.Query, archive.Store, access),
             MoveDestinations = new DeviceMoveDestinations(ae => archive.Devices.Find(ae) is { MayReceive: true } device ? device : null, settings.AETitle),
+            NAction = new StorageCommitmentHandler(archive, settings.AETitle, logger: loggers.CreateLogger<StorageCommitmentHandler>()),
         }, loggers.CreateLogger<DimseServiceDispatcher>());
         var options = new DicomServerOptions
         {
