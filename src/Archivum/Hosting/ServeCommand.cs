@@ -20,7 +20,7 @@ internal static class ServeCommand
         var httpPort = new Option<int?>("--http-port") { Description = "HTTP port (default 8080)" };
         var listen = new Option<string?>("--listen") { Description = "address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)" };
         var config = new Option<string?>("--config") { Description = "a JSON configuration file (settings under \"Archivum\")" };
-        var command = new Command("serve", "Run the archive (HTTP API; see the README for every setting)") { data, ae, dicomPort, httpPort, listen, config };
+        var command = new Command("serve", "Run the archive: the DICOM listener and the HTTP API (see the README for every setting)") { data, ae, dicomPort, httpPort, listen, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var flags = new Dictionary<string, string?>();
