@@ -23,9 +23,9 @@ public sealed record ArchiveDevice(string AETitle, string Host, int Port)
     /// <summary>Why this device's settings cannot be used, or null.</summary>
     public string? Validate()
     {
-        if (AETitle.Length is 0 or > 16 || AETitle.Any(c => c is < ' ' or > '~' or '\\') || AETitle.Trim() != AETitle)
+        if (Dicom.Model.DicomAETitle.Validate(AETitle) is { } reason)
         {
-            return $"AE title '{AETitle}': 1 to 16 printable ASCII characters, no backslash, no leading or trailing space";
+            return reason;
         }
         if (string.IsNullOrWhiteSpace(Host) || Host.Length > 255 || Host.Any(char.IsWhiteSpace))
         {

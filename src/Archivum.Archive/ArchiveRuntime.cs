@@ -120,7 +120,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
             try
             {
                 // Stored again since the index forgot it: the file is the new instance's now.
-                if (!IsIndexed(sopInstanceUid))
+                if (Index.FindInstance(sopInstanceUid) is null)
                 {
                     var file = new FileInfo(Path.Combine(Store.Root, path));
                     long length = file.Exists ? file.Length : 0;
@@ -136,34 +136,6 @@ public sealed class ArchiveRuntime : IAsyncDisposable
             }
         }
         return (paths.Count, bytes);
-    }
-
-    /// <summary>What the index records of a stored instance (SOP class, file, SHA-256), or null.</summary>
-    public (string SopClassUid, string RelativePath, string Sha256)? FindStored(string sopInstanceUid)
-    {
-        using var connection = Index.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sop_class_uid, path, sha256 FROM instances WHERE sop_instance_uid = $uid";
-        command.Parameters.AddWithValue("$uid", sopInstanceUid);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
-    }
-
-    /// <summary>Records an event for the administrator (GET /api/events).</summary>
-    public Task RecordAsync(string kind, string? studyInstanceUid, string detail, CancellationToken cancellationToken = default) =>
-        Index.Writer.AddEventAsync(kind, new Index.InstanceRecord
-        {
-            StudyInstanceUid = studyInstanceUid ?? "", SeriesInstanceUid = "", SopInstanceUid = "", SopClassUid = "",
-            TransferSyntaxUid = "", RelativePath = "", Length = 0, Sha256 = "",
-        }, detail, cancellationToken);
-
-    private bool IsIndexed(string sopInstanceUid)
-    {
-        using var connection = Index.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM instances WHERE sop_instance_uid = $uid";
-        command.Parameters.AddWithValue("$uid", sopInstanceUid);
-        return command.ExecuteScalar() is not null;
     }
 
     /// <summary>Totals and per-modality figures, from the index.</summary>

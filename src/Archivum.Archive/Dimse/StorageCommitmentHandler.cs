@@ -111,7 +111,7 @@ public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, str
                 var (response, _) = await client.EventReportAsync(new NRequestData(DicomUids.StorageCommitmentPushModel, DicomUids.StorageCommitmentPushModelInstance,
                     failed.Count == 0 ? AllCommitted : SomeFailed, result)).ConfigureAwait(false);
                 await association.ReleaseAsync().ConfigureAwait(false);
-                await archive.RecordAsync("storage-commitment", null, JsonSerializer.Serialize(new Dictionary<string, object>
+                await archive.Index.Writer.AddEventAsync("storage-commitment", null, null, JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["transactionUid"] = transaction, ["device"] = device.AETitle, ["committed"] = committed.Count, ["failed"] = failed.Count,
                     ["reportStatus"] = response.Status.ToString(),
@@ -121,7 +121,7 @@ public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, str
         catch (Exception e) when (e is DicomNetworkException or IOException)
         {
             LogReportFailed(_logger, transaction, device.AETitle, e.Message);
-            await archive.RecordAsync("storage-commitment-unreported", null, JsonSerializer.Serialize(new Dictionary<string, object>
+            await archive.Index.Writer.AddEventAsync("storage-commitment-unreported", null, null, JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["transactionUid"] = transaction, ["device"] = device.AETitle, ["reason"] = e.Message,
             })).ConfigureAwait(false);
@@ -131,7 +131,7 @@ public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, str
     /// <summary>Null when the instance is stored and its bytes verify; otherwise the PS3.4 J.3.3 Failure Reason.</summary>
     private async Task<ushort?> VerifyAsync(string sopClass, string sopInstance)
     {
-        if (archive.FindStored(sopInstance) is not { } stored)
+        if (archive.Index.FindInstance(sopInstance) is not { } stored)
         {
             return 0x0112; // no such object instance
         }

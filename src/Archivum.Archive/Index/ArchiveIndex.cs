@@ -65,6 +65,17 @@ public sealed class ArchiveIndex : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>What the index records of an instance for checking it (SOP class, file, SHA-256), or null when it is not indexed.</summary>
+    public (string SopClassUid, string RelativePath, string Sha256)? FindInstance(string sopInstanceUid)
+    {
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sop_class_uid, path, sha256 FROM instances WHERE sop_instance_uid = $uid";
+        command.Parameters.AddWithValue("$uid", sopInstanceUid);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Writer is not null)

@@ -47,12 +47,13 @@ public sealed class IndexWriter : IAsyncDisposable
         return EnqueueAsync((t, now, _) => Replace(t, record, now, detail), cancellationToken);
     }
 
-    /// <summary>Records an event about an instance (a duplicate kept or refused) for the administrator.</summary>
-    public Task<IndexOutcome> AddEventAsync(string kind, InstanceRecord record, string detail, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return EnqueueAsync((t, now, _) => Event(t, now, kind, record, detail), cancellationToken);
-    }
+    /// <summary>Records an event for the administrator (a duplicate kept or refused, a commitment reported), about a study or an instance when given.</summary>
+    public Task<IndexOutcome> AddEventAsync(string kind, string? studyInstanceUid, string? sopInstanceUid, string detail, CancellationToken cancellationToken = default) =>
+        EnqueueAsync((t, now, _) =>
+        {
+            AddEvent(t, now, kind, studyInstanceUid, sopInstanceUid, detail);
+            return IndexOutcome.AlreadyIndexed;
+        }, cancellationToken);
 
     /// <summary>
     /// Removes a study, a series or an instance (by its UID at <paramref name="level"/>) with every
@@ -87,8 +88,7 @@ public sealed class IndexWriter : IAsyncDisposable
         }
         foreach (string study in studies)
         {
-            Execute(transaction, "INSERT INTO events (at, kind, study_uid, sop_instance_uid, detail) VALUES ($at, 'study-stable', $study, NULL, $detail)",
-                ("$at", now), ("$study", study), ("$detail", JsonSerializer.Serialize(new Dictionary<string, object> { ["quietSeconds"] = quiet.TotalSeconds })));
+            AddEvent(transaction, now, "study-stable", study, null, JsonSerializer.Serialize(new Dictionary<string, object> { ["quietSeconds"] = quiet.TotalSeconds }));
         }
         return studies;
     }
@@ -224,11 +224,10 @@ public sealed class IndexWriter : IAsyncDisposable
         }
         if (instances.Count > 0)
         {
-            Execute(transaction, "INSERT INTO events (at, kind, study_uid, sop_instance_uid, detail) VALUES ($at, 'deleted', NULL, NULL, $detail)",
-                ("$at", now), ("$detail", JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["level"] = level.ToString().ToUpperInvariant(), ["uid"] = uid, ["instances"] = instances.Count, ["bytes"] = instances.Sum(i => i.Size),
-                })));
+            AddEvent(transaction, now, "deleted", null, null, JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["level"] = level.ToString().ToUpperInvariant(), ["uid"] = uid, ["instances"] = instances.Count, ["bytes"] = instances.Sum(i => i.Size),
+            }));
         }
         return instances.Select(i => i.Path).ToList();
     }
@@ -271,12 +270,6 @@ public sealed class IndexWriter : IAsyncDisposable
             ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)), ("$uid", r.SopInstanceUid));
         AddEvent(transaction, now, "duplicate-replaced", r, detail);
         return IndexOutcome.Inserted;
-    }
-
-    private static IndexOutcome Event(SqliteTransaction transaction, string now, string kind, InstanceRecord r, string detail)
-    {
-        AddEvent(transaction, now, kind, r, detail);
-        return IndexOutcome.AlreadyIndexed;
     }
 
     private static long PatientRow(SqliteTransaction transaction, InstanceRecord r, string now)
@@ -370,8 +363,11 @@ public sealed class IndexWriter : IAsyncDisposable
             """, ("$id", study));
 
     private static void AddEvent(SqliteTransaction transaction, string now, string kind, InstanceRecord r, string detail) =>
+        AddEvent(transaction, now, kind, r.StudyInstanceUid, r.SopInstanceUid, detail);
+
+    private static void AddEvent(SqliteTransaction transaction, string now, string kind, string? studyInstanceUid, string? sopInstanceUid, string detail) =>
         Execute(transaction, "INSERT INTO events (at, kind, study_uid, sop_instance_uid, detail) VALUES ($at, $kind, $study, $instance, $detail)",
-            ("$at", now), ("$kind", kind), ("$study", r.StudyInstanceUid), ("$instance", r.SopInstanceUid), ("$detail", detail));
+            ("$at", now), ("$kind", kind), ("$study", studyInstanceUid), ("$instance", sopInstanceUid), ("$detail", detail));
 
     private static bool Differs(string? stored, string? received) =>
         !string.IsNullOrEmpty(stored) && !string.IsNullOrEmpty(received) && !string.Equals(stored, received, StringComparison.Ordinal);

@@ -190,10 +190,10 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
                 await Run(() => index.Writer.ReplaceAsync(record, detail, cancellationToken)).ConfigureAwait(false);
                 return IngestOutcome.DifferentDuplicateReplaced;
             case DuplicatePolicy.Reject:
-                await Run(() => index.Writer.AddEventAsync("duplicate-rejected", record, detail, cancellationToken)).ConfigureAwait(false);
+                await Run(() => index.Writer.AddEventAsync("duplicate-rejected", record.StudyInstanceUid, record.SopInstanceUid, detail, cancellationToken)).ConfigureAwait(false);
                 return IngestOutcome.DifferentDuplicateRejected;
             default:
-                await Run(() => index.Writer.AddEventAsync("duplicate-kept", record, detail, cancellationToken)).ConfigureAwait(false);
+                await Run(() => index.Writer.AddEventAsync("duplicate-kept", record.StudyInstanceUid, record.SopInstanceUid, detail, cancellationToken)).ConfigureAwait(false);
                 return IngestOutcome.DifferentDuplicateKept;
         }
     }
@@ -227,13 +227,9 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
 
     private string? StoredSha(string sopInstanceUid)
     {
-        using var connection = index.OpenConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sha256 FROM instances WHERE sop_instance_uid = $uid";
-        command.Parameters.AddWithValue("$uid", sopInstanceUid);
         try
         {
-            return command.ExecuteScalar() as string;
+            return index.FindInstance(sopInstanceUid)?.Sha256;
         }
         catch (SqliteException e)
         {

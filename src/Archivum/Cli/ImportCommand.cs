@@ -73,8 +73,7 @@ internal static class ImportCommand
             {
                 read = await probe.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             }
-            bool dicom = (read == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
-                || (read >= 8 && head[1] == 0 && head[0] is 0x02 or 0x08);
+            bool dicom = DicomFileCollector.LooksLikeDicom(head.AsSpan(0, read));
             if (!dicom || Path.GetFileName(entry.FullName).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
             {
                 report.Skipped(name, dicom ? "a DICOMDIR" : "not a DICOM file");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Archivum.Archive.Ingest;
+using Archivum.Dicom.Model;
 
 namespace Archivum.Hosting;
 
@@ -62,7 +63,7 @@ public sealed class ServeSettings
             }
         }
         Check(!string.IsNullOrWhiteSpace(DataFolder), nameof(DataFolder), DataFolder, "give the folder for the index and the instances");
-        Check(AETitle.Trim().Length is >= 1 and <= 16 && AETitle.All(c => c is >= ' ' and <= '~' and not '\\'), nameof(AETitle), AETitle, "an AE title has 1 to 16 printable ASCII characters and no backslash");
+        Check(DicomAETitle.Validate(AETitle) is null, nameof(AETitle), AETitle, DicomAETitle.Validate(AETitle) ?? "");
         Check(IPAddress.TryParse(ListenAddress, out _), nameof(ListenAddress), ListenAddress, "not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::)");
         Check(DicomPort is >= 1 and <= 65535, nameof(DicomPort), DicomPort, "not a TCP port (1 to 65535)");
         Check(HttpPort is >= 1 and <= 65535, nameof(HttpPort), HttpPort, "not a TCP port (1 to 65535)");
@@ -74,7 +75,7 @@ public sealed class ServeSettings
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)
         {
-            Check(ae.Length is >= 1 and <= 16 && ae.All(c => c is > ' ' and <= '~' and not '\\'), $"Devices:{ae}", ae, "an AE title has 1 to 16 printable ASCII characters");
+            Check(DicomAETitle.Validate(ae) is null, $"Devices:{ae}", ae, DicomAETitle.Validate(ae) ?? "");
             Check(!string.IsNullOrWhiteSpace(device.Host), $"Devices:{ae}:Host", device.Host, "give the device's host name or address");
             Check(device.Port is >= 1 and <= 65535, $"Devices:{ae}:Port", device.Port, "not a TCP port (1 to 65535)");
         }

@@ -34,6 +34,47 @@ public sealed class StorageCommitmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_that_cannot_be_honoured_is_refused_with_the_reason()
+    {
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "data"));
+        using (var put = await serve.Http.PutAsJsonAsync("api/devices/MODALITY", new { host = "127.0.0.1", port = 104 }))
+        {
+            put.EnsureSuccessStatusCode();
+        }
+        var item = new DicomDataset();
+        item.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, DicomUids.CTImageStorage);
+        item.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, CtInstance);
+        var noTransaction = new DicomDataset();
+        noTransaction.SetSequence(DicomTags.ReferencedSOPSequence, item);
+        var complete = new DicomDataset();
+        complete.SetString(DicomTags.TransactionUID, DicomVR.UI, DicomUid.Generate());
+        complete.SetSequence(DicomTags.ReferencedSOPSequence, item.Clone());
+
+        async Task<NActionResponse> ActAsync(string callingAE, ushort actionType, DicomDataset information)
+        {
+            var request = new AssociationRequestOptions
+            {
+                CallingAETitle = callingAE,
+                CalledAETitle = "ARCHIVUM",
+                PresentationContexts = [new ProposedPresentationContext(DicomUids.StorageCommitmentPushModel, AssociationPolicy.UncompressedTransferSyntaxes)],
+            };
+            await using var association = await DicomClient.ConnectAsync("127.0.0.1", serve.DicomPort, request);
+            using var client = new DimseClient(association);
+            var (response, _) = await client.ActionAsync(new NRequestData(DicomUids.StorageCommitmentPushModel, DicomUids.StorageCommitmentPushModelInstance, actionType, information));
+            await association.ReleaseAsync();
+            return response;
+        }
+
+        var missing = await ActAsync("MODALITY", 1, noTransaction);
+        Assert.Equal(DimseStatus.MissingAttribute, missing.Status);
+        Assert.Contains("Transaction UID", missing.ErrorComment, StringComparison.Ordinal);
+        Assert.Equal(DimseStatus.NoSuchActionType, (await ActAsync("MODALITY", 7, complete)).Status);
+        var stranger = await ActAsync("STRANGER", 1, complete);
+        Assert.Equal(DimseStatus.ProcessingFailure, stranger.Status); // no address to send the result to
+        Assert.Contains("not a registered device", stranger.ErrorComment, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_archive_reports_which_instances_it_holds_and_which_it_does_not()
     {
         CliRunner.RequireDcmtk();

@@ -36,11 +36,17 @@ internal static class DicomFileCollector
         Span<byte> head = stackalloc byte[132];
         using var stream = File.OpenRead(path);
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (read >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
+        return LooksLikeDicom(head[..read]);
+    }
+
+    /// <summary>The same test on the first (up to) 132 bytes of a file or archive entry.</summary>
+    public static bool LooksLikeDicom(ReadOnlySpan<byte> head)
+    {
+        if (head.Length >= 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M')
         {
             return true;
         }
         // No preamble: the first tag's group, little or big endian.
-        return read >= 8 && ((head[0] is 0x02 or 0x08 && head[1] == 0x00) || (head[0] == 0x00 && head[1] is 0x02 or 0x08));
+        return head.Length >= 8 && ((head[0] is 0x02 or 0x08 && head[1] == 0x00) || (head[0] == 0x00 && head[1] is 0x02 or 0x08));
     }
 }

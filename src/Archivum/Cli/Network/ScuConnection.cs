@@ -61,15 +61,8 @@ internal sealed class ScuConnection
         return DicomClient.ConnectAsync(parse.GetValue(_host)!, port, request, Tls(parse), options, cancellationToken: cancellationToken);
     }
 
-    private static string CheckAETitle(string title, string option)
-    {
-        // PS3.5 Table 6.2-1 (AE): 1 to 16 characters of the default repertoire, no backslash or control characters.
-        if (title.Trim().Length is 0 or > 16 || title.Any(c => c is < ' ' or > '~' or '\\'))
-        {
-            throw new ArgumentException($"{option} '{title}': an AE title has 1 to 16 printable ASCII characters and no backslash");
-        }
-        return title.Trim();
-    }
+    private static string CheckAETitle(string title, string option) =>
+        Archivum.Dicom.Model.DicomAETitle.Validate(title.Trim()) is { } reason ? throw new ArgumentException($"{option}: {reason}") : title.Trim();
 
     private SslClientAuthenticationOptions? Tls(ParseResult parse)
     {
