@@ -13,23 +13,13 @@ namespace Archivum.Dicom.Network.Tests.UpperLayer;
 public sealed class TlsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("archivum-tls-").FullName;
+    private readonly Archivum.Tests.Shared.SelfSignedCertificate _self;
     private readonly X509Certificate2 _certificate;
 
     public TlsTests()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true)); // its own CA, so OpenSSL can anchor it
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        _certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
-        File.WriteAllText(KeyFile, key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(CertificateFile, created.ExportCertificatePem());
+        _self = new Archivum.Tests.Shared.SelfSignedCertificate(_folder);
+        _certificate = _self.Certificate;
     }
 
     private string KeyFile => Path.Combine(_folder, "key.pem");
@@ -131,7 +121,7 @@ public sealed class TlsTests : IDisposable
 
     public void Dispose()
     {
-        _certificate.Dispose();
+        _self.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 }

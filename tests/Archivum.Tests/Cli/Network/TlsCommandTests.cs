@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Archivum.Tests.Cli.Network;
 
@@ -10,27 +7,19 @@ public sealed class TlsCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("archivum-tls-cli-").FullName;
 
-    public TlsCommandTests()
+    private readonly Archivum.Tests.Shared.SelfSignedCertificate _certificate;
+
+    public TlsCommandTests() => _certificate = new Archivum.Tests.Shared.SelfSignedCertificate(_dir);
+
+    private string KeyFile => _certificate.KeyFile;
+
+    private string CertificateFile => _certificate.CertificateFile;
+
+    public void Dispose()
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true)); // its own authority, so both sides can anchor it
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment | X509KeyUsageFlags.KeyCertSign, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        File.WriteAllText(KeyFile, key.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(CertificateFile, certificate.ExportCertificatePem());
+        _certificate.Dispose();
+        Directory.Delete(_dir, recursive: true);
     }
-
-    private string KeyFile => Path.Combine(_dir, "key.pem");
-
-    private string CertificateFile => Path.Combine(_dir, "cert.pem");
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
     public void Echo_over_TLS_trusts_the_given_authority_and_refuses_an_unknown_one()
