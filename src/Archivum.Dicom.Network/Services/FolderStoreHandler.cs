@@ -46,6 +46,7 @@ public sealed class FolderStoreHandler : IStoreHandler
         }
         string path = Path.Combine(_folder, sopInstance + ".dcm");
         string temporary = Path.Combine(_folder, $".{sopInstance}.{Guid.NewGuid():N}.part");
+        bool reading = false; // a fault while reading is the peer's (it propagates); while writing, ours (A700)
         try
         {
             long length;
@@ -58,8 +59,15 @@ public sealed class FolderStoreHandler : IStoreHandler
                 try
                 {
                     int read;
-                    while ((read = await dataset.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    while (true)
                     {
+                        reading = true;
+                        read = await dataset.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                        reading = false;
+                        if (read == 0)
+                        {
+                            break;
+                        }
                         file.Write(buffer, 0, read);
                     }
                 }
@@ -77,7 +85,7 @@ public sealed class FolderStoreHandler : IStoreHandler
             Stored?.Invoke(path, length);
             return StoreResult.Success;
         }
-        catch (IOException e) when (e is not DicomNetworkException)
+        catch (IOException e) when (!reading && e is not DicomNetworkException)
         {
             TryDelete(temporary);
             // PS3.4 B.2.3: out of resources (a full disk, an unwritable folder).
