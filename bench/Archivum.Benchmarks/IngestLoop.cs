@@ -16,7 +16,7 @@ internal static class IngestLoop
     public static async Task RunAsync(int count, string folder)
     {
         var template = DicomFile.Read(TestImages.Ct512());
-        var archive = ArchiveRuntime.Open(new ArchiveOptions { DataFolder = folder });
+        var archive = await ArchiveRuntime.OpenAsync(new ArchiveOptions { DataFolder = folder }).ConfigureAwait(false);
         await using (archive.ConfigureAwait(false))
         {
             var clock = Stopwatch.StartNew();

@@ -15,13 +15,12 @@ public sealed class ArchiveRuntime : IAsyncDisposable
 {
     private readonly FileStream _lock;
 
-    private ArchiveRuntime(ArchiveOptions options, FileSystemInstanceStore store, ArchiveIndex index, int recovered, FileStream folderLock)
+    private ArchiveRuntime(ArchiveOptions options, FileSystemInstanceStore store, ArchiveIndex index, FileStream folderLock)
     {
         _lock = folderLock;
         Options = options;
         Store = store;
         Index = index;
-        RecoveredWrites = recovered;
         Ingest = new InstanceIngest(store, index, options.DuplicatePolicy);
         Devices = new DeviceRegistry(index);
         Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames, StoreRoot = store.Root });
@@ -40,11 +39,15 @@ public sealed class ArchiveRuntime : IAsyncDisposable
 
     public ArchiveQuery Query { get; }
 
-    /// <summary>Incomplete writes removed when opening (left by a crash).</summary>
-    public int RecoveredWrites { get; }
+    /// <summary>Incomplete writes removed when opening (left by a crash): temporary files, and stores the journal showed unfinished that were not whole.</summary>
+    public int RecoveredWrites { get; private set; }
 
-    /// <summary>Opens (creating when new) the archive in <see cref="ArchiveOptions.DataFolder"/>.</summary>
-    public static ArchiveRuntime Open(ArchiveOptions options)
+    /// <summary>
+    /// Opens (creating when new) the archive in <see cref="ArchiveOptions.DataFolder"/>, first
+    /// recovering from a crash: temporary files are removed, and the stores the ingest journal
+    /// shows unfinished are checked (kept when whole, removed otherwise: never acknowledged).
+    /// </summary>
+    public static async Task<ArchiveRuntime> OpenAsync(ArchiveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         string folder = Path.GetFullPath(options.DataFolder);
@@ -59,16 +62,25 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         {
             throw new InvalidOperationException($"another Archivum process has the archive in {folder} open (archivum serve?): {e.Message}", e);
         }
+        FileSystemInstanceStore? store = null;
+        ArchiveIndex? index = null;
         try
         {
-            var store = new FileSystemInstanceStore(Path.Combine(folder, "instances"));
+            store = new FileSystemInstanceStore(Path.Combine(folder, "instances"));
             int recovered = store.RemoveIncompleteWrites();
-            var index = ArchiveIndex.Open(Path.Combine(folder, "index.db"));
-            return new ArchiveRuntime(options with { DataFolder = folder }, store, index, recovered, folderLock);
+            index = ArchiveIndex.Open(Path.Combine(folder, "index.db"));
+            var archive = new ArchiveRuntime(options with { DataFolder = folder }, store, index, folderLock);
+            archive.RecoveredWrites = recovered + await archive.Ingest.RecoverAsync(cancellationToken).ConfigureAwait(false);
+            return archive;
         }
         catch
         {
-            folderLock.Dispose();
+            if (index is not null)
+            {
+                await index.DisposeAsync().ConfigureAwait(false);
+            }
+            store?.Dispose();
+            await folderLock.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -203,6 +215,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Index.DisposeAsync().ConfigureAwait(false);
+        Store.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 }

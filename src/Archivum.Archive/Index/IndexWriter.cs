@@ -63,7 +63,14 @@ public sealed class IndexWriter : IAsyncDisposable
     /// UID was not indexed.
     /// </summary>
     public Task<IReadOnlyList<string>> DeleteAsync(Query.QueryLevel level, string uid, CancellationToken cancellationToken = default) =>
-        EnqueueAsync<IReadOnlyList<string>>((t, now, touched) => Delete(t, level, uid, now, touched), cancellationToken);
+        EnqueueAsync<IReadOnlyList<string>>((t, now, touched) => Delete(t, level, uid, now, touched, "deleted"), cancellationToken);
+
+    /// <summary>
+    /// Removes an instance whose store failed or was cut by a crash before it was acknowledged
+    /// (recorded as <c>ingest-undone</c>, not as a deletion); the caller removes its file.
+    /// </summary>
+    public Task<IReadOnlyList<string>> RemoveUnacknowledgedAsync(string sopInstanceUid, CancellationToken cancellationToken = default) =>
+        EnqueueAsync<IReadOnlyList<string>>((t, now, touched) => Delete(t, Query.QueryLevel.Image, sopInstanceUid, now, touched, "ingest-undone"), cancellationToken);
 
     /// <summary>
     /// Marks as stable the studies that received nothing for <paramref name="quiet"/> (and records
@@ -169,7 +176,7 @@ public sealed class IndexWriter : IAsyncDisposable
         return outcomes;
     }
 
-    private static List<string> Delete(SqliteTransaction transaction, Query.QueryLevel level, string uid, string now, HashSet<long> touchedStudies)
+    private static List<string> Delete(SqliteTransaction transaction, Query.QueryLevel level, string uid, string now, HashSet<long> touchedStudies, string eventKind)
     {
         string where = level switch
         {
@@ -224,7 +231,7 @@ public sealed class IndexWriter : IAsyncDisposable
         }
         if (instances.Count > 0)
         {
-            AddEvent(transaction, now, "deleted", null, null, JsonSerializer.Serialize(new Dictionary<string, object>
+            AddEvent(transaction, now, eventKind, null, null, JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["level"] = level.ToString().ToUpperInvariant(), ["uid"] = uid, ["instances"] = instances.Count, ["bytes"] = instances.Sum(i => i.Size),
             }));

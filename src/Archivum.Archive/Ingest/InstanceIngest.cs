@@ -10,9 +10,16 @@ namespace Archivum.Archive.Ingest;
 
 /// <summary>
 /// The one way instances enter the archive (C-STORE, STOW-RS, import): the bytes are written to
-/// the store as received and fsynced, the header is read back for the index, duplicates are
-/// resolved by content hash under a per-UID lock, and the result is returned only once both the
-/// file and its index row are durable. A failure at any step leaves no file and no row.
+/// the store as received, the header is read back for the index, duplicates are resolved by
+/// content hash under a per-UID lock, and the result is returned only once both the file and its
+/// index row are durable. A failure at any step leaves no file and no row.
+/// <para>
+/// A new instance (the common case) pays for one disk round trip, not three: its
+/// <see cref="IngestJournal"/> note is made durable while its bytes arrive, then it is renamed into
+/// place and its fsync, its folder's sync and its index commit (group-committed with other
+/// stores) all run at once. Should the process die before all three are durable, the note sends
+/// the next start to check that instance (<see cref="RecoverAsync"/>).
+/// </para>
 /// </summary>
 public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex index, DuplicatePolicy duplicates = DuplicatePolicy.KeepStored)
 {
@@ -29,20 +36,45 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         {
             throw new IngestException($"Affected SOP Instance UID '{sopInstanceUid}': {reason}", outOfResources: false);
         }
-        var pending = Begin();
+        // The UID is known before the bytes: the lock is held while they arrive, and a new
+        // instance's journal note is synced meanwhile.
+        var gate = await LockAsync(sopInstanceUid, cancellationToken).ConfigureAwait(false);
         try
         {
-            using (var header = new MemoryStream())
+            string? stored = StoredSha(sopInstanceUid);
+            var note = stored is null ? BeginNoteAsync(sopInstanceUid, cancellationToken) : null;
+            var pending = Begin();
+            bool handedOver = false;
+            try
             {
-                DicomFileWriter.WriteFileHeader(header, sopClassUid, sopInstanceUid, DicomTransferSyntax.Get(transferSyntaxUid), sourceAETitle);
-                await Write(pending, header.GetBuffer().AsMemory(0, (int)header.Length), cancellationToken).ConfigureAwait(false);
+                using (var header = new MemoryStream())
+                {
+                    DicomFileWriter.WriteFileHeader(header, sopClassUid, sopInstanceUid, DicomTransferSyntax.Get(transferSyntaxUid), sourceAETitle);
+                    await Write(pending, header.GetBuffer().AsMemory(0, (int)header.Length), cancellationToken).ConfigureAwait(false);
+                }
+                await CopyAsync(dataset, pending, cancellationToken).ConfigureAwait(false);
+                if (note is null)
+                {
+                    await Sync(pending, cancellationToken).ConfigureAwait(false);
+                    var record = ReadRecord(pending.TemporaryPath, pending, sopClassUid, sopInstanceUid, sourceAETitle);
+                    return await DuplicateAsync(pending, record, stored!, cancellationToken).ConfigureAwait(false);
+                }
+                long ticket = await note.ConfigureAwait(false);
+                handedOver = true;
+                return await PlaceNewAsync(pending, ticket, sopInstanceUid, path => ReadRecord(path, pending, sopClassUid, sopInstanceUid, sourceAETitle), cancellationToken).ConfigureAwait(false);
             }
-            await CopyAsync(dataset, pending, cancellationToken).ConfigureAwait(false);
-            return await FinishAsync(pending, sopClassUid, sopInstanceUid, sourceAETitle, cancellationToken).ConfigureAwait(false);
+            finally
+            {
+                if (!handedOver)
+                {
+                    await EndNoteAsync(note).ConfigureAwait(false);
+                }
+                await pending.DisposeAsync().ConfigureAwait(false);
+            }
         }
         finally
         {
-            await pending.DisposeAsync().ConfigureAwait(false);
+            gate.Release();
         }
     }
 
@@ -54,11 +86,176 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         try
         {
             await CopyAsync(part10, pending, cancellationToken).ConfigureAwait(false);
-            return await FinishAsync(pending, null, null, sourceAETitle, cancellationToken).ConfigureAwait(false);
+            pending.Seal();
+            var record = ReadRecord(pending.TemporaryPath, pending, null, null, sourceAETitle);
+            var gate = await LockAsync(record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                string? stored = StoredSha(record.SopInstanceUid);
+                if (stored is not null)
+                {
+                    await Sync(pending, cancellationToken).ConfigureAwait(false);
+                    return await DuplicateAsync(pending, record, stored, cancellationToken).ConfigureAwait(false);
+                }
+                long ticket = await BeginNoteAsync(record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+                return await PlaceNewAsync(pending, ticket, record.SopInstanceUid, _ => record, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
         finally
         {
             await pending.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Checks the stores a crash interrupted (the journal's notes without an end): an instance
+    /// whose file and index row are both there and agree (SHA-256) stays — only its end note was
+    /// lost; anything less was never acknowledged and is removed (row and file). Call once at
+    /// start-up, before accepting stores. Returns the number of stores removed.
+    /// </summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        int removed = 0;
+        foreach (string uid in store.Journal.UnfinishedAtStart)
+        {
+            if (DicomUid.Validate(uid) is not null)
+            {
+                continue;
+            }
+            string relative = FileSystemInstanceStore.RelativePathFor(uid);
+            var row = index.FindInstance(uid);
+            bool fileThere = File.Exists(Path.Combine(store.Root, relative));
+            if (row is not null && fileThere
+                && Convert.ToHexStringLower((await store.HashAsync(relative, cancellationToken).ConfigureAwait(false)).Span) == row.Value.Sha256)
+            {
+                continue;
+            }
+            if (row is not null)
+            {
+                await index.Writer.RemoveUnacknowledgedAsync(uid, cancellationToken).ConfigureAwait(false);
+            }
+            await store.DeleteAsync(relative, cancellationToken).ConfigureAwait(false);
+            removed++;
+        }
+        store.Journal.ForgetUnfinishedAtStart();
+        return removed;
+    }
+
+    /// <summary>
+    /// Places a new instance (its journal note durable) and makes it durable: the file's fsync,
+    /// its folder's sync and its index commit run together; the header is read for the index
+    /// while the disk works. On any failure both the file and the row are undone.
+    /// </summary>
+    private async Task<IngestOutcome> PlaceNewAsync(PendingInstanceStream pending, long ticket, string sopInstanceUid, Func<string, InstanceRecord> readRecord, CancellationToken cancellationToken)
+    {
+        string path;
+        try
+        {
+            path = store.PlaceNew(pending, sopInstanceUid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            store.Journal.End(ticket);
+            throw new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
+        }
+        var durable = store.SyncPlacedAsync(pending, sopInstanceUid, cancellationToken);
+        Task<IndexOutcome>? indexed = null;
+        Exception? failure = null;
+        try
+        {
+            // The index's own cancellation is not used: once asked, its outcome must be known to undo it.
+            indexed = index.Writer.AddAsync(readRecord(path), CancellationToken.None);
+        }
+        catch (IngestException e)
+        {
+            failure = e;
+        }
+        try
+        {
+            await durable.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            failure ??= new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
+        }
+        catch (OperationCanceledException e)
+        {
+            failure ??= e;
+        }
+        bool rowAdded = false;
+        if (indexed is not null)
+        {
+            try
+            {
+                rowAdded = await indexed.ConfigureAwait(false) == IndexOutcome.Inserted;
+            }
+            catch (IOException e)
+            {
+                failure ??= new IngestException($"the index cannot record the instance: {e.Message}", outOfResources: true, e);
+            }
+        }
+        if (failure is null)
+        {
+            store.Journal.End(ticket);
+            return IngestOutcome.Stored;
+        }
+        await UndoPlacedAsync(sopInstanceUid, rowAdded, ticket).ConfigureAwait(false);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        return default; // not reached
+    }
+
+    /// <summary>Removes a placed instance that could not be made durable; when that fails too, its journal note stays for the next start to check.</summary>
+    private async Task UndoPlacedAsync(string sopInstanceUid, bool rowAdded, long ticket)
+    {
+        try
+        {
+            if (rowAdded)
+            {
+                await index.Writer.RemoveUnacknowledgedAsync(sopInstanceUid, CancellationToken.None).ConfigureAwait(false);
+            }
+            await store.DeleteAsync(FileSystemInstanceStore.RelativePathFor(sopInstanceUid), CancellationToken.None).ConfigureAwait(false);
+            store.Journal.End(ticket);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The note without its end makes the next start check this instance.
+        }
+    }
+
+    private Task<long> BeginNoteAsync(string sopInstanceUid, CancellationToken cancellationToken)
+    {
+        async Task<long> Run()
+        {
+            try
+            {
+                return await store.Journal.BeginAsync(sopInstanceUid, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IngestException($"the store cannot note the instance: {e.Message}", outOfResources: true, e);
+            }
+        }
+        return Run();
+    }
+
+    /// <summary>Ends a journal note whose store did not reach its placing (the note may still be syncing, or have failed).</summary>
+    private async Task EndNoteAsync(Task<long>? note)
+    {
+        if (note is null)
+        {
+            return;
+        }
+        try
+        {
+            store.Journal.End(await note.ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IngestException or OperationCanceledException)
+        {
+            // Never noted: nothing to end.
         }
     }
 
@@ -86,6 +283,18 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         }
     }
 
+    private static async Task Sync(PendingInstanceStream pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.SyncAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
+        }
+    }
+
     /// <summary>Copies the incoming bytes; a write fault is ours (out of resources), a read fault the sender's (it propagates as is).</summary>
     private static async Task CopyAsync(Stream source, PendingInstanceStream pending, CancellationToken cancellationToken)
     {
@@ -104,28 +313,23 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         }
     }
 
-    private async Task<IngestOutcome> FinishAsync(PendingInstanceStream pending, string? expectedSopClass, string? expectedSopInstance, string? sourceAETitle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the written file's header for the index; the whole structure is read (large values
+    /// only located, not loaded), so a data set cut short or with a lying length is refused now,
+    /// not discovered when someone retrieves it. A C-STORE's data set must carry its command's UIDs.
+    /// </summary>
+    private static InstanceRecord ReadRecord(string path, PendingInstanceStream pending, string? expectedSopClass, string? expectedSopInstance, string? sourceAETitle)
     {
-        try
-        {
-            await pending.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
-        }
+        pending.Seal();
         DicomFile header;
         try
         {
-            // The whole structure is read (large values only located, not loaded): a data set cut short
-            // or with a lying length is refused now, not discovered when someone retrieves it.
-            header = DicomFile.Open(pending.TemporaryPath, DicomReadOptions.Default);
+            header = DicomFile.Open(path, DicomReadOptions.Default);
         }
         catch (DicomReadException e)
         {
             throw new IngestException($"the data set cannot be read: {e.Message}", outOfResources: false, e);
         }
-        string sha = Convert.ToHexStringLower(pending.Sha256.Span);
         string? sopInstance = header.Dataset.GetString(DicomTags.SOPInstanceUID);
         string? sopClass = header.Dataset.GetString(DicomTags.SOPClassUID);
         if (expectedSopInstance is not null && sopInstance != expectedSopInstance)
@@ -136,32 +340,13 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         {
             throw new IngestException($"the data set's SOP Class UID '{sopClass}' is not the command's '{expectedSopClass}'", outOfResources: false);
         }
-        InstanceRecord record;
         try
         {
-            record = InstanceRecordReader.Read(header, FileSystemInstanceStore.RelativePathFor(sopInstance!), pending.BytesWritten, sha, sourceAETitle);
+            return InstanceRecordReader.Read(header, FileSystemInstanceStore.RelativePathFor(sopInstance!), pending.BytesWritten, Convert.ToHexStringLower(pending.Sha256.Span), sourceAETitle);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException)
         {
             throw new IngestException(e.Message, outOfResources: false, e);
-        }
-
-        var gate = await LockAsync(record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            string? stored = StoredSha(record.SopInstanceUid);
-            if (stored is not null)
-            {
-                return await DuplicateAsync(pending, record, stored, cancellationToken).ConfigureAwait(false);
-            }
-            // No row: a file at the place can only be the leftover of a crash before its row was committed.
-            await CommitFileAsync(pending, record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
-            await AddToIndexAsync(record, cancellationToken).ConfigureAwait(false);
-            return IngestOutcome.Stored;
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -209,9 +394,6 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
             throw new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
         }
     }
-
-    private async Task AddToIndexAsync(InstanceRecord record, CancellationToken cancellationToken) =>
-        await Run(() => index.Writer.AddAsync(record, cancellationToken)).ConfigureAwait(false);
 
     private static async Task Run(Func<Task> action)
     {

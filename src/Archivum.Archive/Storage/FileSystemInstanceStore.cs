@@ -8,24 +8,32 @@ namespace Archivum.Archive.Storage;
 /// The instance files of an archive, in one folder:
 /// <c>{root}/{h[0..2]}/{h[2..4]}/{SOP Instance UID}.dcm</c>, where <c>h</c> is the hexadecimal
 /// SHA-256 of the SOP Instance UID (spreading files over 65,536 folders whatever the UIDs look
-/// like), and <c>{root}/.incoming/</c> for writes in progress. Instances are stored as received.
-/// A write is durable before <see cref="CommitAsync"/> returns: the file is fsynced under a
-/// temporary name, renamed into place, and its folder fsynced (group-committed across callers).
+/// like), <c>{root}/.incoming/</c> for writes in progress and <c>{root}/.journal/</c> for the
+/// <see cref="IngestJournal"/>. Instances are stored as received. A new instance is placed by
+/// <see cref="PlaceNew"/> and <see cref="SyncPlacedAsync"/> under a journal note (renamed into
+/// place, then its fsync and its folder's sync together); anything else goes through
+/// <see cref="CommitAsync"/> (fsynced under a temporary name, renamed, folder synced). Folder
+/// syncs are group-committed across callers.
 /// </summary>
-public sealed class FileSystemInstanceStore
+public sealed class FileSystemInstanceStore : IDisposable
 {
     private const string IncomingFolder = ".incoming";
-    private readonly FolderSyncBatcher _folderSync;
+    private const string JournalFolder = ".journal";
+    private readonly SyncBatcher _folderSync;
 
     public FileSystemInstanceStore(string root)
     {
         Root = Path.GetFullPath(root);
-        _folderSync = new FolderSyncBatcher();
+        _folderSync = new SyncBatcher();
         DurableFileSystem.CreateFolder(Path.Combine(Root, IncomingFolder));
+        Journal = new IngestJournal(Path.Combine(Root, JournalFolder));
     }
 
     /// <summary>The store's folder.</summary>
     public string Root { get; }
+
+    /// <summary>The notes of new instances being placed (see <see cref="IngestJournal"/>).</summary>
+    public IngestJournal Journal { get; }
 
     /// <summary>Folder syncs performed (each shared by the commits that waited for it).</summary>
     public long FolderSyncs => _folderSync.SyncCount;
@@ -71,7 +79,7 @@ public sealed class FileSystemInstanceStore
     public async Task<(CommitOutcome Outcome, StoredInstanceFile File)> CommitAsync(PendingInstanceStream pending, string sopInstanceUid, bool replace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        if (!pending.IsComplete)
+        if (!pending.IsSynced)
         {
             await pending.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -94,6 +102,31 @@ public sealed class FileSystemInstanceStore
         // The rename is durable once the folder is synced; callers arriving meanwhile share the sync.
         await _folderSync.SyncAsync(folder).WaitAsync(cancellationToken).ConfigureAwait(false);
         return (CommitOutcome.Stored, stored);
+    }
+
+    /// <summary>
+    /// Renames a new instance's written file to its place (replacing what a crash may have left
+    /// there) without waiting for the disk, and returns its full path; <see cref="SyncPlacedAsync"/>
+    /// then makes it durable. Only for an instance the index does not hold, under a journal note:
+    /// until both are durable, only the journal's recovery vouches for the file.
+    /// </summary>
+    public string PlaceNew(PendingInstanceStream pending, string sopInstanceUid)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        pending.Seal();
+        string target = Path.Combine(Root, RelativePathFor(sopInstanceUid));
+        DurableFileSystem.CreateFolder(Path.GetDirectoryName(target)!);
+        File.Move(pending.TemporaryPath, target, overwrite: true);
+        pending.MarkCommitted();
+        return target;
+    }
+
+    /// <summary>Makes a file placed by <see cref="PlaceNew"/> durable: its content (fsync) and its name (folder sync), at the same time.</summary>
+    public Task SyncPlacedAsync(PendingInstanceStream pending, string sopInstanceUid, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        string folder = Path.GetDirectoryName(Path.Combine(Root, RelativePathFor(sopInstanceUid)))!;
+        return Task.WhenAll(pending.SyncAsync(cancellationToken), _folderSync.SyncAsync(folder).WaitAsync(cancellationToken));
     }
 
     /// <summary>Opens a stored instance for reading.</summary>
@@ -133,4 +166,6 @@ public sealed class FileSystemInstanceStore
         }
         return full;
     }
+
+    public void Dispose() => Journal.Dispose();
 }

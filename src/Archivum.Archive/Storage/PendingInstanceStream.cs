@@ -4,8 +4,9 @@ namespace Archivum.Archive.Storage;
 
 /// <summary>
 /// An instance being written: a temporary file in the store's incoming folder, hashed (SHA-256)
-/// as it is written. It becomes part of the store only through <see cref="FileSystemInstanceStore.CommitAsync"/>;
-/// disposed before that, it is deleted, so an interrupted write leaves nothing behind.
+/// as it is written. It becomes part of the store only through <see cref="FileSystemInstanceStore.CommitAsync"/>
+/// or <see cref="FileSystemInstanceStore.PlaceNew"/>; disposed before that, it is deleted, so an
+/// interrupted write leaves nothing behind.
 /// </summary>
 public sealed class PendingInstanceStream : Stream
 {
@@ -13,13 +14,15 @@ public sealed class PendingInstanceStream : Stream
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private byte[]? _sha256;
     private bool _committed;
+    private bool _synced;
 
     internal PendingInstanceStream(string temporaryPath)
     {
         TemporaryPath = temporaryPath;
         // Synchronous writes: into the page cache they take microseconds, less than the thread hop
         // of an asynchronous file write on Linux. Only the fsync at the end waits on the disk.
-        _file = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+        // Others may read (the header is read for the index while the fsync runs), not write.
+        _file = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 64 * 1024);
     }
 
     /// <summary>Where the bytes are until the commit.</summary>
@@ -31,18 +34,36 @@ public sealed class PendingInstanceStream : Stream
     /// <summary>The SHA-256 of the content, once <see cref="CompleteAsync"/> has run.</summary>
     public ReadOnlyMemory<byte> Sha256 => _sha256 ?? throw new InvalidOperationException("the file is not complete yet");
 
-    internal bool IsComplete => _sha256 is not null;
+    /// <summary>Whether the content is on disk (fsynced).</summary>
+    internal bool IsSynced => _synced;
 
     internal void MarkCommitted() => _committed = true;
 
-    /// <summary>Ends the writing: the bytes are flushed to disk (fsync) and the hash is final.</summary>
+    /// <summary>Ends the writing: the hash is final and no more bytes are taken. The file stays open, not yet synced.</summary>
+    public void Seal()
+    {
+        if (_sha256 is null)
+        {
+            _file.Flush();
+            _sha256 = _hash.GetHashAndReset();
+        }
+    }
+
+    /// <summary>Seals the file and makes its content durable (fsync), whatever its name is by then.</summary>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        Seal();
+        cancellationToken.ThrowIfCancellationRequested();
+        await Task.Run(() => _file.Flush(flushToDisk: true), cancellationToken).ConfigureAwait(false);
+        _synced = true;
+    }
+
+    /// <summary>Ends the writing: the hash is final and the bytes are flushed to disk (fsync) and the file closed.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         // fsync: the content is durable before the file gets its final name (which a crash could otherwise expose half-written).
-        await Task.Run(() => _file.Flush(flushToDisk: true), cancellationToken).ConfigureAwait(false);
-        _file.Dispose();
-        _sha256 = _hash.GetHashAndReset();
+        await SyncAsync(cancellationToken).ConfigureAwait(false);
+        await _file.DisposeAsync().ConfigureAwait(false);
     }
 
     public override bool CanRead => false;

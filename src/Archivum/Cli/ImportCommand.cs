@@ -21,7 +21,7 @@ internal static class ImportCommand
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(parse.GetValue(data)!, async () =>
         {
             var files = DicomFileCollector.Collect(parse.GetValue(paths)!);
-            var archive = ArchiveRuntime.Open(new ArchiveOptions { DataFolder = parse.GetValue(data)! });
+            var archive = await ArchiveRuntime.OpenAsync(new ArchiveOptions { DataFolder = parse.GetValue(data)! }, cancellationToken).ConfigureAwait(false);
             await using (archive.ConfigureAwait(false))
             {
                 var report = new ImportReport(new TransferProgress(Console.Out, TransferProgress.IsTerminal, files.Count));

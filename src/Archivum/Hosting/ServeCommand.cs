@@ -85,14 +85,14 @@ internal static class ServeCommand
         ArchiveRuntime archive;
         try
         {
-            archive = ArchiveRuntime.Open(new ArchiveOptions
+            archive = await ArchiveRuntime.OpenAsync(new ArchiveOptions
             {
                 DataFolder = settings.DataFolder,
                 AETitle = settings.AETitle,
                 DuplicatePolicy = settings.ParsedDuplicatePolicy,
                 MinimumFreeBytes = settings.MinimumFreeMegabytes * 1024 * 1024,
                 CaseInsensitivePersonNames = settings.CaseInsensitivePersonNames,
-            });
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
         {

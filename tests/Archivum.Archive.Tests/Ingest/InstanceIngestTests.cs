@@ -113,7 +113,69 @@ public sealed class InstanceIngestTests : IAsyncDisposable
         Assert.StartsWith("Affected SOP Instance UID", badUid.Message, StringComparison.Ordinal);
 
         Assert.Empty(Rows("SELECT * FROM instances"));
-        Assert.Empty(Directory.GetFiles(Store.Root, "*", SearchOption.AllDirectories));
+        Assert.Empty(Storage.FileSystemInstanceStoreTests.InstanceFiles(Store.Root));
+        Assert.Equal(0, Store.Journal.OpenCount);
+    }
+
+    /// <summary>The states a crash can leave a store in, between its journal note and its end.</summary>
+    public enum CrashState
+    {
+        FileAndRowWhole,
+        FileWithoutRow,
+        RowWithCutFile,
+        RowWithoutFile,
+    }
+
+    [Theory]
+    [InlineData(CrashState.FileAndRowWhole, true)]
+    [InlineData(CrashState.FileWithoutRow, false)]
+    [InlineData(CrashState.RowWithCutFile, false)]
+    [InlineData(CrashState.RowWithoutFile, false)]
+    public async Task A_store_cut_by_a_crash_is_kept_when_whole_and_removed_otherwise(CrashState state, bool kept)
+    {
+        var received = AsReceived("CT_small.dcm");
+        string uid = received.File.Dataset.GetString(DicomTags.SOPInstanceUID)!;
+        Assert.Equal(IngestOutcome.Stored, await Ingest(new InstanceIngest(Store, Index), received));
+        string file = Path.Combine(Store.Root, FileSystemInstanceStore.RelativePathFor(uid));
+        long length = new FileInfo(file).Length;
+        // The crash: the store's note is there without its end (the journal is closed with it open).
+        await Store.Journal.BeginAsync(uid);
+        switch (state)
+        {
+            case CrashState.FileWithoutRow:
+                _archive.Execute($"DELETE FROM instances WHERE sop_instance_uid = '{uid}'");
+                break;
+            case CrashState.RowWithCutFile:
+                using (var cut = new FileStream(file, FileMode.Open))
+                {
+                    cut.SetLength(length / 2);
+                }
+                break;
+            case CrashState.RowWithoutFile:
+                File.Delete(file);
+                break;
+        }
+        await _archive.RestartAsync();
+        Assert.Equal([uid], Store.Journal.UnfinishedAtStart);
+
+        int removed = await new InstanceIngest(Store, Index).RecoverAsync();
+
+        Assert.Equal(kept ? 0 : 1, removed);
+        Assert.Equal(kept, File.Exists(file));
+        Assert.Equal(kept ? 1 : 0, Rows($"SELECT * FROM instances WHERE sop_instance_uid = '{uid}'").Count);
+        if (kept)
+        {
+            Assert.Equal(Run("sha256sum", file)[..64], Rows("SELECT sha256 FROM instances")[0][0]);
+        }
+        else if (state != CrashState.FileWithoutRow)
+        {
+            // The half-indexed instance was never acknowledged: its removal is recorded as an undone ingest, not a deletion.
+            Assert.Single(Rows("SELECT * FROM events WHERE kind = 'ingest-undone'"));
+            Assert.Empty(Rows("SELECT * FROM studies"));
+        }
+        // Checked once: the next start has nothing left to check.
+        await _archive.RestartAsync();
+        Assert.Empty(Store.Journal.UnfinishedAtStart);
     }
 
     [Fact]
@@ -122,7 +184,8 @@ public sealed class InstanceIngestTests : IAsyncDisposable
         var ingest = new InstanceIngest(Store, Index);
         await Assert.ThrowsAsync<IOException>(() => ingest.IngestDatasetAsync(new FailingStream(AsReceived("CT_small.dcm").Dataset, 5000), DicomUids.CTImageStorage, "1.2.3.4", "1.2.840.10008.1.2.1", null, CancellationToken.None));
         Assert.Empty(Rows("SELECT * FROM instances"));
-        Assert.Empty(Directory.GetFiles(Store.Root, "*", SearchOption.AllDirectories));
+        Assert.Empty(Storage.FileSystemInstanceStoreTests.InstanceFiles(Store.Root));
+        Assert.Equal(0, Store.Journal.OpenCount);
     }
 
     /// <summary>Delivers some bytes, then fails as an aborted association does.</summary>

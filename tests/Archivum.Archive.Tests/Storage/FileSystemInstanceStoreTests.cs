@@ -24,10 +24,14 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
     private string Incoming => Path.Combine(_root, ".incoming");
 
+    /// <summary>The files of a store other than its ingest journal's.</summary>
+    internal static string[] InstanceFiles(string root) =>
+        Directory.GetFiles(root, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.journal/", StringComparison.Ordinal)).ToArray();
+
     [Fact]
     public async Task A_committed_instance_is_where_the_documented_layout_says_with_the_hash_sha256sum_gives()
     {
-        var store = new FileSystemInstanceStore(_root);
+        using var store = new FileSystemInstanceStore(_root);
         var content = RandomNumberGenerator.GetBytes(300_000);
         await using var pending = await WriteAsync(store, content);
 
@@ -49,7 +53,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     [Fact]
     public async Task The_same_instance_again_is_recognised_and_different_content_does_not_replace_the_stored_one()
     {
-        var store = new FileSystemInstanceStore(_root);
+        using var store = new FileSystemInstanceStore(_root);
         var first = RandomNumberGenerator.GetBytes(5000);
         await store.CommitAsync(await WriteAsync(store, first), Uid, replace: false);
 
@@ -76,18 +80,18 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     [InlineData("")]
     public async Task A_UID_that_is_not_a_UID_never_becomes_a_path(string uid)
     {
-        var store = new FileSystemInstanceStore(_root);
+        using var store = new FileSystemInstanceStore(_root);
         await using var pending = await WriteAsync(store, [1, 2, 3, 4]);
         await Assert.ThrowsAsync<ArgumentException>(() => store.CommitAsync(pending, uid, replace: false));
         await pending.DisposeAsync();
-        Assert.Empty(Directory.GetFiles(_root, "*", SearchOption.AllDirectories));
+        Assert.Empty(InstanceFiles(_root));
         Assert.Throws<ArgumentException>(() => store.OpenRead("../outside.dcm"));
     }
 
     [Fact]
     public async Task An_abandoned_write_leaves_nothing_and_leftovers_of_a_crash_are_removed_at_start()
     {
-        var store = new FileSystemInstanceStore(_root);
+        using var store = new FileSystemInstanceStore(_root);
         var abandoned = await WriteAsync(store, new byte[1000]);
         string temporary = abandoned.TemporaryPath;
         Assert.True(File.Exists(temporary));
@@ -96,7 +100,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
 
         // What a crash leaves: a file in the incoming folder that no one will commit.
         File.WriteAllBytes(Path.Combine(Incoming, "0123.part"), new byte[10]);
-        var restarted = new FileSystemInstanceStore(_root);
+        using var restarted = new FileSystemInstanceStore(_root);
         Assert.Equal(1, restarted.RemoveIncompleteWrites());
         Assert.Empty(Directory.GetFiles(Incoming));
     }
@@ -104,7 +108,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     [Fact]
     public async Task Deleting_an_instance_removes_its_file()
     {
-        var store = new FileSystemInstanceStore(_root);
+        using var store = new FileSystemInstanceStore(_root);
         var (_, file) = await store.CommitAsync(await WriteAsync(store, new byte[100]), Uid, replace: false);
         Assert.True(await store.DeleteAsync(file.RelativePath));
         Assert.False(File.Exists(Path.Combine(_root, file.RelativePath)));
@@ -114,7 +118,7 @@ public sealed class FileSystemInstanceStoreTests : IDisposable
     [Fact]
     public async Task Concurrent_commits_all_land_and_share_folder_syncs()
     {
-        var store = new FileSystemInstanceStore(_root);
+        using var store = new FileSystemInstanceStore(_root);
         var contents = Enumerable.Range(0, 64).Select(i => RandomNumberGenerator.GetBytes(1000 + i)).ToArray();
         var results = await Task.WhenAll(contents.Select(async (content, i) =>
             await store.CommitAsync(await WriteAsync(store, content), $"1.2.3.{i + 1}", replace: false)));

@@ -23,13 +23,21 @@ internal sealed class TestArchive : IAsyncDisposable
 
     public ArchiveIndex Index { get; private set; }
 
-    public FileSystemInstanceStore Store { get; }
+    public FileSystemInstanceStore Store { get; private set; }
 
     /// <summary>Closes and opens the index again, as a restart does.</summary>
     public async Task ReopenIndexAsync()
     {
         await Index.DisposeAsync();
         Index = ArchiveIndex.Open(IndexPath);
+    }
+
+    /// <summary>Closes and opens the index and the store again, as a restart (after a crash, if nothing was ended) does.</summary>
+    public async Task RestartAsync()
+    {
+        await ReopenIndexAsync();
+        Store.Dispose();
+        Store = new FileSystemInstanceStore(Path.Combine(Folder, "instances"));
     }
 
     /// <summary>The rows of a query on the index, every value as invariant text ("" for null).</summary>
@@ -45,6 +53,15 @@ internal sealed class TestArchive : IAsyncDisposable
             rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture)!).ToArray());
         }
         return rows;
+    }
+
+    /// <summary>Changes the index behind the archive's back (to set up what a crash leaves).</summary>
+    public void Execute(string sql)
+    {
+        using var connection = Index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>Runs an outside tool (an oracle) and returns its standard output; fails the test if it fails.</summary>
@@ -66,6 +83,7 @@ internal sealed class TestArchive : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Index.DisposeAsync();
+        Store.Dispose();
         Directory.Delete(Folder, recursive: true);
     }
 }

@@ -2,7 +2,7 @@ using Archivum.Archive.Storage;
 
 namespace Archivum.Archive.Tests.Storage;
 
-public sealed class FolderSyncBatcherTests
+public sealed class SyncBatcherTests
 {
     [Fact]
     public async Task Callers_arriving_during_a_sync_share_the_next_one_which_starts_after_them()
@@ -11,7 +11,7 @@ public sealed class FolderSyncBatcherTests
         using var firstSyncStarted = new ManualResetEventSlim();
         int calls = 0;
         var syncStarts = new List<int>();
-        var batcher = new FolderSyncBatcher(folder =>
+        var batcher = new SyncBatcher(folder =>
         {
             lock (syncStarts)
             {
@@ -43,7 +43,7 @@ public sealed class FolderSyncBatcherTests
     public async Task A_failed_sync_fails_its_callers_only()
     {
         int attempt = 0;
-        var batcher = new FolderSyncBatcher(_ =>
+        var batcher = new SyncBatcher(_ =>
         {
             if (Interlocked.Increment(ref attempt) == 1)
             {

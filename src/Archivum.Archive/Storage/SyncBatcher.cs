@@ -1,17 +1,20 @@
 namespace Archivum.Archive.Storage;
 
 /// <summary>
-/// Group commit for folder syncs: every caller needs a sync of its folder that starts after its
-/// own rename; callers that arrive while a sync of that folder runs share the next one, so a
-/// burst of stores into one folder costs two syncs, not one each.
+/// Group commit for syncs (of a folder, of the ingest journal): every caller needs a sync of its
+/// target that starts after its own change (a rename, an appended record); callers that arrive
+/// while a sync of that target runs share the next one, so a burst of stores costs two syncs,
+/// not one each.
 /// </summary>
-internal sealed class FolderSyncBatcher
+internal sealed class SyncBatcher
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, State> _folders = new(StringComparer.Ordinal);
     private readonly Action<string> _sync;
 
-    public FolderSyncBatcher(Action<string>? sync = null) => _sync = sync ?? DurableFileSystem.SyncFolder;
+    public SyncBatcher(Action<string>? sync = null) => _sync = sync ?? DurableFileSystem.SyncFolder;
+
+    // The target is a key given to the sync action: a folder's path by default.
 
     /// <summary>Syncs done so far (for tests and statistics).</summary>
     public long SyncCount => Interlocked.Read(ref _syncCount);
@@ -24,7 +27,7 @@ internal sealed class FolderSyncBatcher
         public TaskCompletionSource? Next;
     }
 
-    /// <summary>Completes once a sync of <paramref name="folder"/> that started after this call has finished.</summary>
+    /// <summary>Completes once a sync of <paramref name="folder"/> (a target) that started after this call has finished.</summary>
     public Task SyncAsync(string folder)
     {
         lock (_lock)
