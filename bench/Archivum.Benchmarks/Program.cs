@@ -5,7 +5,26 @@ using BenchmarkDotNet.Running;
 // `... -- ingest-loop COUNT DIR` times the archive's ingest alone, instance after instance;
 // `... -- store-scp PORT DIR` receives C-STOREs into DIR (bench/store-vs-storescp.sh);
 // `... -- profile-header SECONDS` loops header parses for a profiler;
-// `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts.
+// `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts;
+// `... -- generate-studies DIR STUDIES PER-STUDY ROWS` writes a synthetic archive (StudyGenerator);
+// `... -- find-latency HOST PORT AE STUDIES QUERIES` times C-FINDs on one association (FindLatency);
+// `... -- query-scale DIR COUNTS...` times index queries at growing archive sizes (QueryScale).
+var inv = System.Globalization.CultureInfo.InvariantCulture;
+if (args.Length == 5 && args[0] == "generate-studies")
+{
+    StudyGenerator.Write(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
+    return;
+}
+if (args.Length == 6 && args[0] == "find-latency")
+{
+    await FindLatency.RunAsync(args[1], int.Parse(args[2], inv), args[3], int.Parse(args[4], inv), int.Parse(args[5], inv)).ConfigureAwait(false);
+    return;
+}
+if (args.Length >= 3 && args[0] == "query-scale")
+{
+    await QueryScale.RunAsync(args[1], args.Skip(2).Select(a => int.Parse(a, inv)).ToArray()).ConfigureAwait(false);
+    return;
+}
 if (args.Length == 3 && args[0] == "generate-ct")
 {
     TestImages.WriteCtSeries(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));

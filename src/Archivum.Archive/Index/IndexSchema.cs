@@ -54,6 +54,7 @@ internal static class IndexSchema
         CREATE INDEX IF NOT EXISTS studies_date ON studies (study_date, study_time);
         CREATE INDEX IF NOT EXISTS studies_accession ON studies (accession_number);
         CREATE INDEX IF NOT EXISTS studies_updated ON studies (updated_at);
+        CREATE INDEX IF NOT EXISTS studies_patient_name ON studies (patient_name_upper);
 
         CREATE TABLE IF NOT EXISTS series (
             id INTEGER PRIMARY KEY,
@@ -66,7 +67,9 @@ internal static class IndexSchema
             series_time TEXT,
             body_part TEXT,
             instance_count INTEGER NOT NULL DEFAULT 0);
-        CREATE INDEX IF NOT EXISTS series_study ON series (study_ref);
+        -- (study_ref, modality): Modalities in Study is matched per study, never by scanning every series of a modality.
+        DROP INDEX IF EXISTS series_study;
+        CREATE INDEX IF NOT EXISTS series_study_modality ON series (study_ref, modality);
         CREATE INDEX IF NOT EXISTS series_modality ON series (modality);
 
         CREATE TABLE IF NOT EXISTS instances (

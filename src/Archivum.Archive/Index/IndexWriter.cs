@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Archivum.Archive.Index;
@@ -16,14 +16,16 @@ public sealed class IndexWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
     private readonly SqliteConnection _connection;
-    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly BlockingCollection<Request> _requests = [];
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _transactions;
 
     internal IndexWriter(SqliteConnection connection)
     {
         _connection = connection;
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A thread of its own: a commit blocks on the disk, and on the shared pool (two cores) it
+        // would queue behind the file syncs it is meant to run beside.
+        new Thread(Run) { IsBackground = true, Name = "archivum-index-writer" }.Start();
     }
 
     /// <summary>Transactions committed so far (each shared by the requests batched into it).</summary>
@@ -37,7 +39,7 @@ public sealed class IndexWriter : IAsyncDisposable
     public Task<IndexOutcome> AddAsync(InstanceRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return EnqueueAsync((t, now, touched) => Insert(t, record, now, touched), cancellationToken);
+        return EnqueueAsync((t, now, _) => Insert(t, record, now), cancellationToken);
     }
 
     /// <summary>Points an indexed instance at new content (same UID, new file, size and hash) and records why.</summary>
@@ -103,20 +105,37 @@ public sealed class IndexWriter : IAsyncDisposable
     private async Task<T> EnqueueAsync<T>(Func<SqliteTransaction, string, HashSet<long>, T> work, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_requests.Writer.TryWrite(new Request((t, now, touched) => work(t, now, touched), done)))
+        try
         {
-            throw new InvalidOperationException("the index is closed");
+            _requests.Add(new Request((t, now, touched) => work(t, now, touched), done), CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException("the index is closed", e);
         }
         return (T)(await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    private async Task RunAsync()
+    private void Run()
+    {
+        try
+        {
+            RunBatches();
+        }
+        finally
+        {
+            _stopped.SetResult();
+        }
+    }
+
+    private void RunBatches()
     {
         var batch = new List<Request>(MaxBatch);
-        while (await _requests.Reader.WaitToReadAsync().ConfigureAwait(false))
+        foreach (var first in _requests.GetConsumingEnumerable())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _requests.Reader.TryRead(out var request))
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _requests.TryTake(out var request))
             {
                 batch.Add(request);
             }
@@ -239,7 +258,7 @@ public sealed class IndexWriter : IAsyncDisposable
         return instances.Select(i => i.Path).ToList();
     }
 
-    private static IndexOutcome Insert(SqliteTransaction transaction, InstanceRecord r, string now, HashSet<long> touchedStudies)
+    private static IndexOutcome Insert(SqliteTransaction transaction, InstanceRecord r, string now)
     {
         if (Scalar(transaction, "SELECT id FROM instances WHERE sop_instance_uid = $uid", ("$uid", r.SopInstanceUid)) is not null)
         {
@@ -260,7 +279,7 @@ public sealed class IndexWriter : IAsyncDisposable
         Execute(transaction, "UPDATE series SET instance_count = instance_count + 1 WHERE id = $id", ("$id", series));
         Execute(transaction, "UPDATE studies SET instance_count = instance_count + 1, size_bytes = size_bytes + $size, updated_at = $now, stable_at = NULL WHERE id = $id",
             ("$size", r.Length), ("$now", now), ("$id", study));
-        touchedStudies.Add(study);
+        MergeStudyDerived(transaction, study, r.Modality, r.SopClassUid);
         return IndexOutcome.Inserted;
     }
 
@@ -361,6 +380,42 @@ public sealed class IndexWriter : IAsyncDisposable
     }
 
     /// <summary>Modalities in Study (0008,0061) and SOP Classes in Study (0008,0062), as multi-valued strings.</summary>
+    /// <summary>
+    /// Adds one instance's modality and SOP class to its study's Modalities in Study and SOP Classes
+    /// in Study (sorted, distinct, as <see cref="UpdateStudyDerived"/> computes them) without reading
+    /// the study's other instances: a 5,000-image study costs the same per instance as a small one.
+    /// </summary>
+    private static void MergeStudyDerived(SqliteTransaction transaction, long study, string? modality, string sopClass)
+    {
+        string? modalities;
+        string? sopClasses;
+        using (var read = Command(transaction, "SELECT modalities, sop_classes FROM studies WHERE id = $id", ("$id", study)))
+        using (var reader = read.ExecuteReader())
+        {
+            reader.Read();
+            modalities = reader.IsDBNull(0) ? null : reader.GetString(0);
+            sopClasses = reader.IsDBNull(1) ? null : reader.GetString(1);
+        }
+        string? newModalities = string.IsNullOrEmpty(modality) ? modalities : Merge(modalities, modality);
+        string? newSopClasses = Merge(sopClasses, sopClass);
+        if (newModalities != modalities || newSopClasses != sopClasses)
+        {
+            Execute(transaction, "UPDATE studies SET modalities = $m, sop_classes = $c WHERE id = $id", ("$m", newModalities), ("$c", newSopClasses), ("$id", study));
+        }
+    }
+
+    private static string Merge(string? list, string value)
+    {
+        var values = string.IsNullOrEmpty(list) ? [] : list.Split('\\').ToList();
+        if (values.Contains(value, StringComparer.Ordinal))
+        {
+            return list!;
+        }
+        values.Add(value);
+        values.Sort(StringComparer.Ordinal);
+        return string.Join('\\', values);
+    }
+
     private static void UpdateStudyDerived(SqliteTransaction transaction, long study) =>
         Execute(transaction, """
             UPDATE studies SET
@@ -405,8 +460,9 @@ public sealed class IndexWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _requests.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        _requests.CompleteAdding();
+        await _stopped.Task.ConfigureAwait(false);
+        _requests.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -152,23 +152,23 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
     /// </summary>
     private async Task<IngestOutcome> PlaceNewAsync(PendingInstanceStream pending, long ticket, string sopInstanceUid, Func<string, InstanceRecord> readRecord, CancellationToken cancellationToken)
     {
-        string path;
+        PlacedInstance placed;
         try
         {
-            path = store.PlaceNew(pending, sopInstanceUid);
+            placed = store.PlaceNew(pending, sopInstanceUid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             store.Journal.End(ticket);
             throw new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
         }
-        var durable = store.SyncPlacedAsync(pending, sopInstanceUid, cancellationToken);
+        var durable = store.SyncPlacedAsync(pending, placed, cancellationToken);
         Task<IndexOutcome>? indexed = null;
         Exception? failure = null;
         try
         {
             // The index's own cancellation is not used: once asked, its outcome must be known to undo it.
-            indexed = index.Writer.AddAsync(readRecord(path), CancellationToken.None);
+            indexed = index.Writer.AddAsync(readRecord(placed.Path), CancellationToken.None);
         }
         catch (IngestException e)
         {

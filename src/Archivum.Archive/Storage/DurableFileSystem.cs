@@ -52,6 +52,24 @@ internal static partial class DurableFileSystem
         SyncFolder(parent);
     }
 
+    /// <summary>
+    /// Creates <paramref name="folder"/> and any missing parents without waiting for the disk;
+    /// the parent of each folder created is added to <paramref name="parentsToSync"/>, for the
+    /// caller to sync together with whatever else it makes durable.
+    /// </summary>
+    public static void CreateFolder(string folder, List<string> parentsToSync)
+    {
+        string full = Path.GetFullPath(folder);
+        if (System.IO.Directory.Exists(full))
+        {
+            return;
+        }
+        string parent = Path.GetDirectoryName(full) ?? throw new IOException($"cannot create {full}");
+        CreateFolder(parent, parentsToSync);
+        System.IO.Directory.CreateDirectory(full);
+        parentsToSync.Add(parent);
+    }
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

@@ -19,14 +19,15 @@ public sealed class FileSystemInstanceStore : IDisposable
 {
     private const string IncomingFolder = ".incoming";
     private const string JournalFolder = ".journal";
+    private readonly SyncThreads _syncThreads = new();
     private readonly SyncBatcher _folderSync;
 
     public FileSystemInstanceStore(string root)
     {
         Root = Path.GetFullPath(root);
-        _folderSync = new SyncBatcher();
+        _folderSync = new SyncBatcher(_syncThreads);
         DurableFileSystem.CreateFolder(Path.Combine(Root, IncomingFolder));
-        Journal = new IngestJournal(Path.Combine(Root, JournalFolder));
+        Journal = new IngestJournal(Path.Combine(Root, JournalFolder), IngestJournal.DefaultSegmentSize, _syncThreads);
     }
 
     /// <summary>The store's folder.</summary>
@@ -68,7 +69,7 @@ public sealed class FileSystemInstanceStore : IDisposable
 
     /// <summary>Starts writing an instance; write it into the returned stream, then complete and commit it.</summary>
     public PendingInstanceStream BeginWrite() =>
-        new(Path.Combine(Root, IncomingFolder, Guid.NewGuid().ToString("N") + ".part"));
+        new(Path.Combine(Root, IncomingFolder, Guid.NewGuid().ToString("N") + ".part"), _syncThreads);
 
     /// <summary>
     /// Puts a completed pending file in its place and makes that durable. When a file is already
@@ -106,27 +107,33 @@ public sealed class FileSystemInstanceStore : IDisposable
 
     /// <summary>
     /// Renames a new instance's written file to its place (replacing what a crash may have left
-    /// there) without waiting for the disk, and returns its full path; <see cref="SyncPlacedAsync"/>
-    /// then makes it durable. Only for an instance the index does not hold, under a journal note:
-    /// until both are durable, only the journal's recovery vouches for the file.
+    /// there) without waiting for the disk; <see cref="SyncPlacedAsync"/> then makes it durable.
+    /// Only for an instance the index does not hold, under a journal note: until both are
+    /// durable, only the journal's recovery vouches for the file.
     /// </summary>
-    public string PlaceNew(PendingInstanceStream pending, string sopInstanceUid)
+    public PlacedInstance PlaceNew(PendingInstanceStream pending, string sopInstanceUid)
     {
         ArgumentNullException.ThrowIfNull(pending);
         pending.Seal();
         string target = Path.Combine(Root, RelativePathFor(sopInstanceUid));
-        DurableFileSystem.CreateFolder(Path.GetDirectoryName(target)!);
+        string folder = Path.GetDirectoryName(target)!;
+        // A new hash folder's name is synced with the file, not before it: one disk round trip, not three.
+        var folders = new List<string>();
+        DurableFileSystem.CreateFolder(folder, folders);
         File.Move(pending.TemporaryPath, target, overwrite: true);
         pending.MarkCommitted();
-        return target;
+        folders.Add(folder);
+        return new PlacedInstance(target, folders);
     }
 
-    /// <summary>Makes a file placed by <see cref="PlaceNew"/> durable: its content (fsync) and its name (folder sync), at the same time.</summary>
-    public Task SyncPlacedAsync(PendingInstanceStream pending, string sopInstanceUid, CancellationToken cancellationToken = default)
+    /// <summary>Makes a file placed by <see cref="PlaceNew"/> durable: its content (fsync) and its name (the syncs of its folder and of any folder created for it), all at once.</summary>
+    public Task SyncPlacedAsync(PendingInstanceStream pending, PlacedInstance placed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        string folder = Path.GetDirectoryName(Path.Combine(Root, RelativePathFor(sopInstanceUid)))!;
-        return Task.WhenAll(pending.SyncAsync(cancellationToken), _folderSync.SyncAsync(folder).WaitAsync(cancellationToken));
+        ArgumentNullException.ThrowIfNull(placed);
+        var syncs = new List<Task>(placed.FoldersToSync.Count + 1) { pending.SyncAsync(cancellationToken) };
+        syncs.AddRange(placed.FoldersToSync.Select(f => _folderSync.SyncAsync(f).WaitAsync(cancellationToken)));
+        return Task.WhenAll(syncs);
     }
 
     /// <summary>Opens a stored instance for reading.</summary>
@@ -167,5 +174,9 @@ public sealed class FileSystemInstanceStore : IDisposable
         return full;
     }
 
-    public void Dispose() => Journal.Dispose();
+    public void Dispose()
+    {
+        Journal.Dispose();
+        _syncThreads.Dispose();
+    }
 }

@@ -33,7 +33,11 @@ public sealed class IngestJournal : IDisposable
     private Segment _current;
     private readonly List<long> _previousSegments;
     private long _nextTicket;
+    private readonly SyncThreads? _ownThreads;
     private bool _disposed;
+
+    /// <summary>The size past which notes go to a new segment.</summary>
+    internal const long DefaultSegmentSize = 1 << 20;
 
     private sealed class Segment(long number, string path, SafeFileHandle file)
     {
@@ -53,17 +57,21 @@ public sealed class IngestJournal : IDisposable
     /// (<see cref="UnfinishedAtStart"/>), and new notes go to a new segment.
     /// </summary>
     public IngestJournal(string folder)
-        : this(folder, segmentSize: 1 << 20)
+        : this(folder, DefaultSegmentSize)
     {
     }
 
-    /// <summary>Opens the journal with another segment size (tests use small ones to see segments retire).</summary>
-    internal IngestJournal(string folder, long segmentSize)
+    /// <summary>
+    /// Opens the journal with another segment size (tests use small ones to see segments retire),
+    /// syncing on <paramref name="syncThreads"/> (the store's) or on threads of its own.
+    /// </summary>
+    internal IngestJournal(string folder, long segmentSize, SyncThreads? syncThreads = null)
     {
         _segmentSize = segmentSize;
         _folder = Path.GetFullPath(folder);
         DurableFileSystem.CreateFolder(_folder);
-        _sync = new SyncBatcher(SyncSegment);
+        _ownThreads = syncThreads is null ? new SyncThreads() : null;
+        _sync = new SyncBatcher(syncThreads ?? _ownThreads!, SyncSegment);
         _previousSegments = SegmentNumbers(_folder).Order().ToList();
         UnfinishedAtStart = ReadUnfinished(_folder, _previousSegments);
         _current = OpenSegment(_previousSegments.DefaultIfEmpty(0).Max() + 1);
@@ -197,6 +205,7 @@ public sealed class IngestJournal : IDisposable
             }
             _segments.Clear();
         }
+        _ownThreads?.Dispose();
     }
 
     private Segment OpenSegment(long number)

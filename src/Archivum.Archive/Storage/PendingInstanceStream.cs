@@ -16,9 +16,12 @@ public sealed class PendingInstanceStream : Stream
     private bool _committed;
     private bool _synced;
 
-    internal PendingInstanceStream(string temporaryPath)
+    private readonly SyncThreads _syncThreads;
+
+    internal PendingInstanceStream(string temporaryPath, SyncThreads syncThreads)
     {
         TemporaryPath = temporaryPath;
+        _syncThreads = syncThreads;
         // Synchronous writes: into the page cache they take microseconds, less than the thread hop
         // of an asynchronous file write on Linux. Only the fsync at the end waits on the disk.
         // Others may read (the header is read for the index while the fsync runs), not write.
@@ -54,7 +57,7 @@ public sealed class PendingInstanceStream : Stream
     {
         Seal();
         cancellationToken.ThrowIfCancellationRequested();
-        await Task.Run(() => _file.Flush(flushToDisk: true), cancellationToken).ConfigureAwait(false);
+        await _syncThreads.Run(() => _file.Flush(flushToDisk: true)).WaitAsync(cancellationToken).ConfigureAwait(false);
         _synced = true;
     }
 

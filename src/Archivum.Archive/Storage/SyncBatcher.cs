@@ -11,8 +11,13 @@ internal sealed class SyncBatcher
     private readonly Lock _lock = new();
     private readonly Dictionary<string, State> _folders = new(StringComparer.Ordinal);
     private readonly Action<string> _sync;
+    private readonly SyncThreads _threads;
 
-    public SyncBatcher(Action<string>? sync = null) => _sync = sync ?? DurableFileSystem.SyncFolder;
+    public SyncBatcher(SyncThreads threads, Action<string>? sync = null)
+    {
+        _threads = threads;
+        _sync = sync ?? DurableFileSystem.SyncFolder;
+    }
 
     // The target is a key given to the sync action: a folder's path by default.
 
@@ -42,7 +47,7 @@ internal sealed class SyncBatcher
             if (!state.Running)
             {
                 state.Running = true;
-                _ = Task.Run(() => Run(folder, state));
+                _ = _threads.Run(() => Run(folder, state));
             }
             return waiter;
         }

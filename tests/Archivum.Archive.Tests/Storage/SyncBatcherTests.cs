@@ -11,7 +11,8 @@ public sealed class SyncBatcherTests
         using var firstSyncStarted = new ManualResetEventSlim();
         int calls = 0;
         var syncStarts = new List<int>();
-        var batcher = new SyncBatcher(folder =>
+        using var threads = new SyncThreads();
+        var batcher = new SyncBatcher(threads, folder =>
         {
             lock (syncStarts)
             {
@@ -43,7 +44,8 @@ public sealed class SyncBatcherTests
     public async Task A_failed_sync_fails_its_callers_only()
     {
         int attempt = 0;
-        var batcher = new SyncBatcher(_ =>
+        using var threads = new SyncThreads();
+        var batcher = new SyncBatcher(threads, _ =>
         {
             if (Interlocked.Increment(ref attempt) == 1)
             {
