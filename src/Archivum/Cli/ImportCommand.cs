@@ -3,67 +3,194 @@ using System.IO.Compression;
 using Archivum.Archive;
 using Archivum.Archive.Ingest;
 using Archivum.Cli.Network;
+using Archivum.Dicom.Model;
 
 namespace Archivum.Cli;
 
 /// <summary>
-/// <c>archivum import PATH... --data DIR</c>: folders (recursive), zip files and DICOMDIR media
-/// into an archive's data folder, offline (the archive must not be served meanwhile; to a running
-/// archive, use <c>archivum store</c>). Every file goes through the same ingest as a C-STORE.
+/// <c>archivum import PATH... --data DIR | --server AE@HOST[:PORT]</c>: folders (recursive), zip
+/// files and DICOMDIR media into an archive's data folder, offline (the archive must not be served
+/// meanwhile), through the same ingest as a C-STORE; or into a running archive by C-STORE.
 /// </summary>
 internal static class ImportCommand
 {
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "files, folders (recursive), zip files, DICOMDIR media" };
-        var data = new Option<string>("--data") { Description = "the archive's data folder", DefaultValueFactory = _ => "archivum-data" };
-        var command = new Command("import", "Import files, folders, zip files and DICOMDIR media into an archive's data folder (offline)") { paths, data };
-        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(parse.GetValue(data)!, async () =>
+        var data = new Option<string>("--data") { Description = "the archive's data folder (offline import)", DefaultValueFactory = _ => "archivum-data" };
+        var server = new Option<string?>("--server") { Description = "a running archive to send to over DICOM instead: AE@HOST[:PORT] (the port defaults to 11112)" };
+        var associations = new Option<int>("--associations", "-j") { Description = "with --server: associations to send over in parallel", DefaultValueFactory = _ => 1 };
+        var connection = new ScuConnection();
+        var command = new Command("import", "Import files, folders, zip files and DICOMDIR media into an archive's data folder (offline) or into a running archive (--server)") { paths, data, server, associations };
+        connection.AddTo(command);
+        command.SetAction((parse, cancellationToken) =>
         {
-            var files = DicomFileCollector.Collect(parse.GetValue(paths)!);
-            var archive = await ArchiveRuntime.OpenAsync(new ArchiveOptions { DataFolder = parse.GetValue(data)! }, cancellationToken).ConfigureAwait(false);
-            await using (archive.ConfigureAwait(false))
+            if (parse.GetValue(server) is { } target)
             {
-                var report = new ImportReport(new TransferProgress(Console.Out, TransferProgress.IsTerminal, files.Count));
-                foreach (var (path, fromFolder) in files)
+                return CliErrors.RunAsync(target, () => ImportToServerAsync(parse, parse.GetValue(paths)!, target, parse.GetResult(data) is { Implicit: false }, parse.GetValue(associations), connection, cancellationToken));
+            }
+            return CliErrors.RunAsync(parse.GetValue(data)!, () => ImportOfflineAsync(parse.GetValue(paths)!, parse.GetValue(data)!, cancellationToken));
+        });
+        return command;
+    }
+
+    private static async Task<int> ImportOfflineAsync(string[] paths, string dataFolder, CancellationToken cancellationToken)
+    {
+        var files = DicomFileCollector.Collect(paths);
+        var archive = await ArchiveRuntime.OpenAsync(new ArchiveOptions { DataFolder = dataFolder }, cancellationToken).ConfigureAwait(false);
+        await using (archive.ConfigureAwait(false))
+        {
+            var report = new ImportReport(new TransferProgress(Console.Out, TransferProgress.IsTerminal, files.Count));
+            foreach (var (path, fromFolder) in files)
+            {
+                if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+                    await ImportZipAsync(archive, path, report, cancellationToken).ConfigureAwait(false);
+                }
+                else if (Path.GetFileName(path).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
+                {
+                    report.Skipped(path, "a DICOMDIR (the files it lists are imported from their folders)");
+                }
+                else if (!DicomFileCollector.LooksLikeDicom(path))
+                {
+                    if (fromFolder)
                     {
-                        await ImportZipAsync(archive, path, report, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (Path.GetFileName(path).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
-                    {
-                        report.Skipped(path, "a DICOMDIR (the files it lists are imported from their folders)");
-                    }
-                    else if (!DicomFileCollector.LooksLikeDicom(path))
-                    {
-                        if (fromFolder)
-                        {
-                            report.Skipped(path, "not a DICOM file");
-                        }
-                        else
-                        {
-                            report.Rejected(path, "not a DICOM file");
-                        }
+                        report.Skipped(path, "not a DICOM file");
                     }
                     else
                     {
-                        var stream = File.OpenRead(path);
-                        await using (stream.ConfigureAwait(false))
-                        {
-                            await ImportOneAsync(archive, path, stream, report, cancellationToken).ConfigureAwait(false);
-                        }
+                        report.Rejected(path, "not a DICOM file");
                     }
                 }
-                return report.Finish();
+                else
+                {
+                    var stream = File.OpenRead(path);
+                    await using (stream.ConfigureAwait(false))
+                    {
+                        await ImportOneAsync(archive, path, stream, report, cancellationToken).ConfigureAwait(false);
+                    }
+                }
             }
-        }));
-        return command;
+            return report.Finish();
+        }
+    }
+
+    /// <summary>
+    /// <c>--server AE@HOST[:PORT]</c>: the same sources sent by C-STORE to a running archive (which
+    /// applies its own ingest: durability, duplicates, conflicts). Zip entries are unpacked to a
+    /// temporary folder under names of our own (never the entry's, which could climb out of it).
+    /// </summary>
+    private static async Task<int> ImportToServerAsync(ParseResult parse, string[] paths, string target, bool dataGiven, int parallel, ScuConnection connection, CancellationToken cancellationToken)
+    {
+        if (dataGiven)
+        {
+            throw new ArgumentException("--data and --server exclude each other: import into a data folder offline, or send to a running archive");
+        }
+        if (parallel is < 1 or > 64)
+        {
+            throw new ArgumentException($"--associations {parallel}: give 1 to 64");
+        }
+        var (calledAe, host, port) = ParseServer(target);
+        connection.SetTarget(calledAe, host, port);
+        var progress = new TransferProgress(Console.Out, TransferProgress.IsTerminal, 0);
+        string unpacked = Path.Combine(Path.GetTempPath(), "archivum-import-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var files = new List<(string Path, bool FromFolder)>();
+            foreach (var (path, fromFolder) in DicomFileCollector.Collect(paths))
+            {
+                if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+                {
+                    files.AddRange(await UnpackZipAsync(path, unpacked, progress, cancellationToken).ConfigureAwait(false));
+                }
+                else if (Path.GetFileName(path).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
+                {
+                    progress.SkippedOne(path, "a DICOMDIR (the files it lists are imported from their folders)");
+                }
+                else
+                {
+                    files.Add((path, fromFolder));
+                }
+            }
+            progress = await StoreCommand.SendFilesAsync(connection, parse, files, parallel, progress, cancellationToken).ConfigureAwait(false);
+            progress.Finish();
+            return progress.Failed > 0 ? 1 : 0;
+        }
+        finally
+        {
+            if (Directory.Exists(unpacked))
+            {
+                Directory.Delete(unpacked, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>AE@HOST[:PORT] (the port 11112 when left out).</summary>
+    internal static (string CalledAETitle, string Host, int Port) ParseServer(string target)
+    {
+        int at = target.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at == target.Length - 1)
+        {
+            throw new ArgumentException($"--server '{target}': give the archive's DICOM address as AE@HOST[:PORT], e.g. ARCHIVUM@127.0.0.1:11112");
+        }
+        string calledAe = target[..at];
+        string hostPort = target[(at + 1)..];
+        int port = 11112;
+        int colon = hostPort.LastIndexOf(':');
+        if (colon >= 0 && !hostPort.EndsWith(']'))
+        {
+            if (!int.TryParse(hostPort[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            {
+                throw new ArgumentException($"--server '{target}': '{hostPort[(colon + 1)..]}' is not a TCP port");
+            }
+            hostPort = hostPort[..colon];
+        }
+        if (DicomAETitle.Validate(calledAe) is { } reason)
+        {
+            throw new ArgumentException($"--server '{target}': {reason}");
+        }
+        return (calledAe, hostPort.Trim('[', ']'), port);
+    }
+
+    /// <summary>Writes a zip's DICOM entries to files of their own (entries that are not DICOM, and DICOMDIRs, are skipped).</summary>
+    private static async Task<List<(string Path, bool FromFolder)>> UnpackZipAsync(string path, string folder, TransferProgress progress, CancellationToken cancellationToken)
+    {
+        var files = new List<(string, bool)>();
+        using var zip = ZipFile.OpenRead(path);
+        await foreach (var (_, entry) in DicomEntriesAsync(zip, path, progress.SkippedOne, cancellationToken).ConfigureAwait(false))
+        {
+            Directory.CreateDirectory(folder);
+            string file = Path.Combine(folder, files.Count.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + ".dcm");
+            var source = entry.Open();
+            await using (source.ConfigureAwait(false))
+            {
+                var target = File.Create(file);
+                await using (target.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            files.Add((file, false));
+        }
+        return files;
     }
 
     private static async Task ImportZipAsync(ArchiveRuntime archive, string path, ImportReport report, CancellationToken cancellationToken)
     {
         using var zip = ZipFile.OpenRead(path);
+        await foreach (var (name, entry) in DicomEntriesAsync(zip, path, report.Skipped, cancellationToken).ConfigureAwait(false))
+        {
+            var stream = entry.Open();
+            await using (stream.ConfigureAwait(false))
+            {
+                await ImportOneAsync(archive, name, stream, report, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A zip's entries that look like DICOM, in name order, named "ZIP:ENTRY"; the others (and DICOMDIRs) are reported skipped.</summary>
+    private static async IAsyncEnumerable<(string Name, ZipArchiveEntry Entry)> DicomEntriesAsync(ZipArchive zip, string path, Action<string, string> skipped, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
             string name = $"{path}:{entry.FullName}";
@@ -76,14 +203,10 @@ internal static class ImportCommand
             bool dicom = DicomFileCollector.LooksLikeDicom(head.AsSpan(0, read));
             if (!dicom || Path.GetFileName(entry.FullName).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
             {
-                report.Skipped(name, dicom ? "a DICOMDIR" : "not a DICOM file");
+                skipped(name, dicom ? "a DICOMDIR" : "not a DICOM file");
                 continue;
             }
-            var stream = entry.Open();
-            await using (stream.ConfigureAwait(false))
-            {
-                await ImportOneAsync(archive, name, stream, report, cancellationToken).ConfigureAwait(false);
-            }
+            yield return (name, entry);
         }
     }
 

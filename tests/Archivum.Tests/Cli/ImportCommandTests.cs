@@ -14,20 +14,7 @@ public sealed class ImportCommandTests : IDisposable
     public async Task A_folder_with_a_zip_and_a_DICOMDIR_is_imported_and_served()
     {
         CliRunner.RequireDcmtk();
-        string source = Path.Combine(_dir, "media");
-        Directory.CreateDirectory(Path.Combine(source, "sub"));
-        File.Copy(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(source, "CT_small.dcm"));
-        File.Copy(Path.Combine(CliRunner.Corpus, "rtplan.dcm"), Path.Combine(source, "sub", "IM0001"));
-        File.Copy(Path.Combine(CliRunner.Corpus, "dicomdirtests", "DICOMDIR"), Path.Combine(source, "DICOMDIR"));
-        File.Copy(Path.Combine(CliRunner.Corpus, "MR_truncated.dcm"), Path.Combine(source, "MR_truncated.dcm"));
-        File.WriteAllText(Path.Combine(source, "README.txt"), "not an image");
-        using (var zip = ZipFile.Open(Path.Combine(source, "more.zip"), ZipArchiveMode.Create))
-        {
-            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "MR_small.dcm"), "a/MR_small.dcm");
-            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "JPEG2000.dcm"), "a/b/JPEG2000.dcm");
-            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), "again/CT_small.dcm");
-            zip.CreateEntry("notes.txt");
-        }
+        string source = WriteMedia();
         string data = Path.Combine(_dir, "data");
 
         var import = CliRunner.Archivum("import", "--data", data, source);
@@ -44,5 +31,58 @@ public sealed class ImportCommandTests : IDisposable
         var busy = CliRunner.Archivum("import", "--data", data, Path.Combine(CliRunner.Corpus, "MR_small.dcm"));
         Assert.Equal(1, busy.ExitCode);
         Assert.Contains("another Archivum process", busy.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_media_imported_into_a_running_archive_arrive_with_the_same_data_sets()
+    {
+        CliRunner.RequireDcmtk();
+        string source = WriteMedia();
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "served"));
+        var unpackedBefore = Directory.EnumerateDirectories(Path.GetTempPath(), "archivum-import-*").ToHashSet();
+
+        var import = CliRunner.Archivum("import", "--server", $"ARCHIVUM@127.0.0.1:{serve.DicomPort}", "--associations", "2", source);
+
+        // Four instances and CT_small again (the same bytes: a success that changes nothing); the
+        // truncated file is refused by the archive; README, notes and the DICOMDIR skipped.
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("5 stored (0 with warnings), 1 failed, 3 skipped", import.Stdout, StringComparison.Ordinal);
+        using var statistics = JsonDocument.Parse(await serve.Http.GetStringAsync("api/statistics"));
+        Assert.Equal(4, statistics.RootElement.GetProperty("instances").GetInt64());
+        string stored = Directory.EnumerateFiles(Path.Combine(serve.DataFolder, "instances"), "1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322.dcm", SearchOption.AllDirectories).Single();
+        Assert.Equal(Support.DatasetListing.Of(Path.Combine(CliRunner.Corpus, "CT_small.dcm")), Support.DatasetListing.Of(stored));
+
+        // Nothing of the zip is left behind in the temporary folder.
+        Assert.Subset(unpackedBefore, Directory.EnumerateDirectories(Path.GetTempPath(), "archivum-import-*").ToHashSet());
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:11112", "AE@HOST")]
+    [InlineData("ARCHIVUM@127.0.0.1:notaport", "not a TCP port")]
+    [InlineData("THIS-AE-TITLE-IS-FAR-TOO-LONG@127.0.0.1", "16")]
+    public void A_malformed_server_address_is_refused_with_the_reason(string server, string reason)
+    {
+        var import = CliRunner.Archivum("import", "--server", server, Path.Combine(CliRunner.Corpus, "CT_small.dcm"));
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains(reason, import.Stderr, StringComparison.Ordinal);
+    }
+
+    private string WriteMedia()
+    {
+        string source = Path.Combine(_dir, "media");
+        Directory.CreateDirectory(Path.Combine(source, "sub"));
+        File.Copy(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(source, "CT_small.dcm"));
+        File.Copy(Path.Combine(CliRunner.Corpus, "rtplan.dcm"), Path.Combine(source, "sub", "IM0001"));
+        File.Copy(Path.Combine(CliRunner.Corpus, "dicomdirtests", "DICOMDIR"), Path.Combine(source, "DICOMDIR"));
+        File.Copy(Path.Combine(CliRunner.Corpus, "MR_truncated.dcm"), Path.Combine(source, "MR_truncated.dcm"));
+        File.WriteAllText(Path.Combine(source, "README.txt"), "not an image");
+        using (var zip = ZipFile.Open(Path.Combine(source, "more.zip"), ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "MR_small.dcm"), "a/MR_small.dcm");
+            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "JPEG2000.dcm"), "a/b/JPEG2000.dcm");
+            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), "again/CT_small.dcm");
+            zip.CreateEntry("notes.txt");
+        }
+        return source;
     }
 }

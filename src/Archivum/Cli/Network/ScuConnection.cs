@@ -25,6 +25,17 @@ internal sealed class ScuConnection
     private readonly Option<int> _timeout = new("--timeout") { Description = "seconds to wait for the connection, the association and each answer", DefaultValueFactory = _ => 30 };
     private readonly Option<int> _maxPdu = new("--max-pdu") { Description = "largest PDU we accept, in bytes (0 = no limit)", DefaultValueFactory = _ => 256 * 1024 };
 
+    private (string CalledAETitle, string Host, int Port)? _target;
+
+    /// <summary>Sets the peer from elsewhere than <c>--called-ae</c>, <c>--host</c>, <c>--port</c> (import's <c>--server AE@HOST:PORT</c>).</summary>
+    public void SetTarget(string calledAETitle, string host, int port) => _target = (calledAETitle, host, port);
+
+    private string CalledAe(ParseResult parse) => _target?.CalledAETitle ?? parse.GetValue(_calledAe)!;
+
+    private string Host(ParseResult parse) => _target?.Host ?? parse.GetValue(_host)!;
+
+    private int Port(ParseResult parse) => _target?.Port ?? parse.GetValue(_port);
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { _host, _port, _callingAe, _calledAe, _tls, _tlsCa, _tlsCert, _tlsKey, _tlsNoVerify, _timeout, _maxPdu })
@@ -35,7 +46,7 @@ internal sealed class ScuConnection
 
     /// <summary>"CALLED@host:port", for messages.</summary>
     public string Describe(ParseResult parse) =>
-        $"{parse.GetValue(_calledAe)}@{parse.GetValue(_host)}:{parse.GetValue(_port).ToString(CultureInfo.InvariantCulture)}";
+        $"{CalledAe(parse)}@{Host(parse)}:{Port(parse).ToString(CultureInfo.InvariantCulture)}";
 
     public TimeSpan Timeout(ParseResult parse) => TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(_timeout)));
 
@@ -44,7 +55,7 @@ internal sealed class ScuConnection
     /// <summary>Opens an association proposing <paramref name="contexts"/>.</summary>
     public Task<DicomAssociation> ConnectAsync(ParseResult parse, IReadOnlyList<ProposedPresentationContext> contexts, CancellationToken cancellationToken)
     {
-        int port = parse.GetValue(_port);
+        int port = Port(parse);
         if (port is < 1 or > 65535)
         {
             throw new ArgumentException($"--port {port}: not a TCP port");
@@ -53,12 +64,12 @@ internal sealed class ScuConnection
         var request = new AssociationRequestOptions
         {
             CallingAETitle = CheckAETitle(parse.GetValue(_callingAe)!, "--calling-ae"),
-            CalledAETitle = CheckAETitle(parse.GetValue(_calledAe)!, "--called-ae"),
+            CalledAETitle = CheckAETitle(CalledAe(parse), "--called-ae"),
             PresentationContexts = contexts,
             MaxPduLength = (uint)Math.Max(0, parse.GetValue(_maxPdu)),
         };
         var options = new DicomAssociationOptions { ConnectTimeout = timeout, ArtimTimeout = timeout, PduTimeout = timeout, IdleTimeout = timeout * 10 };
-        return DicomClient.ConnectAsync(parse.GetValue(_host)!, port, request, Tls(parse), options, cancellationToken: cancellationToken);
+        return DicomClient.ConnectAsync(Host(parse), port, request, Tls(parse), options, cancellationToken: cancellationToken);
     }
 
     private static string CheckAETitle(string title, string option) =>

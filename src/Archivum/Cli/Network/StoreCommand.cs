@@ -31,10 +31,7 @@ internal static class StoreCommand
                 throw new ArgumentException($"--associations {parallel}: give 1 to 64");
             }
             var progress = new TransferProgress(Console.Out, TransferProgress.IsTerminal, 0);
-            var instances = Inspect(DicomFileCollector.Collect(parse.GetValue(paths)!), progress);
-            progress = progress.WithTotal(instances.Count + progress.Failed + progress.Skipped);
-            var shards = Enumerable.Range(0, parallel).Select(i => instances.Where((_, index) => index % parallel == i).ToList()).Where(s => s.Count > 0);
-            await Task.WhenAll(shards.Select(shard => SendAsync(connection, parse, shard, progress, cancellationToken))).ConfigureAwait(false);
+            progress = await SendFilesAsync(connection, parse, DicomFileCollector.Collect(parse.GetValue(paths)!), parallel, progress, cancellationToken).ConfigureAwait(false);
             progress.Finish();
             if (progress.Failed > 0)
             {
@@ -44,6 +41,19 @@ internal static class StoreCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Sends files (those not DICOM skipped when found in a folder, failed when named) over
+    /// <paramref name="parallel"/> associations; returns the progress with its counts, not finished.
+    /// </summary>
+    internal static async Task<TransferProgress> SendFilesAsync(ScuConnection connection, System.CommandLine.ParseResult parse, List<(string Path, bool FromFolder)> files, int parallel, TransferProgress progress, CancellationToken cancellationToken)
+    {
+        var instances = Inspect(files, progress);
+        progress = progress.WithTotal(instances.Count + progress.Failed + progress.Skipped);
+        var shards = Enumerable.Range(0, parallel).Select(i => instances.Where((_, index) => index % parallel == i).ToList()).Where(s => s.Count > 0);
+        await Task.WhenAll(shards.Select(shard => SendAsync(connection, parse, shard, progress, cancellationToken))).ConfigureAwait(false);
+        return progress;
     }
 
     private sealed record Instance(string Path, string SopClassUid, string TransferSyntaxUid, long Length);
