@@ -160,6 +160,19 @@ public sealed class IndexWriter : IAsyncDisposable
             {
                 batch[0].Done.SetException(new IOException($"the index could not be written: {e.Message}", e));
             }
+#pragma warning disable CA1031 // the writer's thread must outlive a bad request: its caller gets the failure
+            catch (Exception) when (batch.Count > 1)
+            {
+                foreach (var request in batch)
+                {
+                    CommitAlone(request);
+                }
+            }
+            catch (Exception e)
+            {
+                batch[0].Done.SetException(e);
+            }
+#pragma warning restore CA1031
         }
     }
 
@@ -175,6 +188,12 @@ public sealed class IndexWriter : IAsyncDisposable
         {
             request.Done.SetException(new IOException($"the index could not be written: {e.Message}", e));
         }
+#pragma warning disable CA1031 // as above: the failure goes to the one caller whose request it is
+        catch (Exception e)
+        {
+            request.Done.SetException(e);
+        }
+#pragma warning restore CA1031
     }
 
     private object?[] Commit(List<Request> batch)

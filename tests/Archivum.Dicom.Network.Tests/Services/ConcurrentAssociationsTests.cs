@@ -50,6 +50,7 @@ public sealed class ConcurrentAssociationsTests
         long datasetLength = new FileInfo(File).Length;
 
         int open = 0;
+        int activeWhenAllOpen = -1;
         var allOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clients = Enumerable.Range(0, associations).Select(i => Task.Run(async () =>
         {
@@ -68,16 +69,18 @@ public sealed class ConcurrentAssociationsTests
             // Every association is open before any stores: the server really holds them all at once.
             if (Interlocked.Increment(ref open) == associations)
             {
+                // Read here, before any client may go on and release its association.
+                activeWhenAllOpen = server.ActiveAssociations;
                 allOpen.SetResult();
             }
             await allOpen.Task.WaitAsync(TimeSpan.FromSeconds(60)); // awaited, not waited on: no pool thread is held
-            Assert.Equal(associations, server.ActiveAssociations);
             Assert.True((await client.EchoAsync()).Status.IsSuccess);
             Assert.True((await client.StoreAsync(File)).Status.IsSuccess);
             await association.ReleaseAsync();
         })).ToArray();
         await Task.WhenAll(clients);
 
+        Assert.Equal(associations, activeWhenAllOpen);
         Assert.Equal(associations, store.Instances);
         Assert.True(store.Bytes > associations * (datasetLength / 2));
         for (int i = 0; i < 100 && server.ActiveAssociations > 0; i++)
