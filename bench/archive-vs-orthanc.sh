@@ -5,7 +5,8 @@
 #   1. ingest with DCMTK's storescu: one association, then four in parallel (instances/s), and
 #      what this disk sustains writing and fsyncing files of that size one by one;
 #   2. resident memory of each server after the 1-association ingest;
-#   3. C-GET of a whole study with DCMTK's getscu (MB/s);
+#   3. C-GET of a whole study (MB/s): with DCMTK's getscu, which writes every file, and with a
+#      client that drops what it receives (Archivum.Benchmarks get-rate: the server's own rate);
 #   4. C-FIND at STUDY level on an archive of QUERY_INSTANCES small instances, from a client
 #      already connected (Archivum.Benchmarks find-latency): typical keys (name wildcard, a month
 #      of dates, a modality) and an exact Study Instance UID, median and p95 in ms.
@@ -127,7 +128,7 @@ done
 # --- 2. C-GET of a whole study --------------------------------------------------------------
 study_uid=2.25.810
 study_bytes=$(du -sb "$work/ct/000000" | cut -f1)
-declare -A cget
+declare -A cget drop
 for who in orthanc archivum; do
   if [ "$who" = archivum ]; then start_archivum "$keep"; else
     Orthanc "$keep_orthanc/orthanc.json" >>"$keep_orthanc/log" 2>&1 & server=$!; wait_port 4242; port=4242; aet=ORTHANC
@@ -144,6 +145,13 @@ for who in orthanc archivum; do
     runs+=("$(echo "$study_bytes / 1000000 / ($end - $start)" | bc -l)")
   done
   cget[$who]=$(printf '%s\n' "${runs[@]}" | median)
+  runs=()
+  for run in 1 2 3; do
+    line=$($bench get-rate 127.0.0.1 "$port" "$aet" "$study_uid")
+    [ "$(echo "$line" | awk '{print $1}')" -eq $((ct_count / 4)) ] || { say "$who: C-GET (dropped) brought $line"; exit 1; }
+    runs+=("$(echo "$line" | awk '{print $3}')")
+  done
+  drop[$who]=$(printf '%s\n' "${runs[@]}" | median)
   stop_server
 done
 rm -rf "$keep" "$keep_orthanc"
@@ -172,6 +180,7 @@ row "ingest, 1 association (instances/s)" "${ingest1[orthanc]}" "${ingest1[archi
 row "ingest, 4 associations (instances/s)" "${ingest4[orthanc]}" "${ingest4[archivum]}" "${ingest4[archivum]}" "${ingest4[orthanc]}"
 row "resident memory after ingest (MB, lower is better)" "${memory[orthanc]}" "${memory[archivum]}" "${memory[orthanc]}" "${memory[archivum]}"
 row "C-GET of a $((study_bytes / 1000000)) MB study (MB/s)" "${cget[orthanc]}" "${cget[archivum]}" "${cget[archivum]}" "${cget[orthanc]}"
+row "C-GET of it, received and dropped (MB/s)" "${drop[orthanc]}" "${drop[archivum]}" "${drop[archivum]}" "${drop[orthanc]}"
 row "loading $query_count small instances, 4 assoc. (inst/s)" "${load_rate[orthanc]}" "${load_rate[archivum]}" "${load_rate[archivum]}" "${load_rate[orthanc]}"
 for k in "typical 2" "typical p95 3" "exact UID 5" "exact UID p95 6"; do
   n=${k##* }; label=${k% *}
