@@ -109,7 +109,7 @@ public sealed class IndexWriter : IAsyncDisposable
         {
             _requests.Add(new Request((t, now, touched) => work(t, now, touched), done), CancellationToken.None);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
             throw new InvalidOperationException("the index is closed", e);
         }
@@ -296,9 +296,17 @@ public sealed class IndexWriter : IAsyncDisposable
             ("$path", r.RelativePath), ("$size", r.Length), ("$sha", r.Sha256), ("$ae", r.SourceAETitle),
             ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)));
         Execute(transaction, "UPDATE series SET instance_count = instance_count + 1 WHERE id = $id", ("$id", series));
-        Execute(transaction, "UPDATE studies SET instance_count = instance_count + 1, size_bytes = size_bytes + $size, updated_at = $now, stable_at = NULL WHERE id = $id",
-            ("$size", r.Length), ("$now", now), ("$id", study));
-        MergeStudyDerived(transaction, study, r.Modality, r.SopClassUid);
+        string? modalities;
+        string? sopClasses;
+        using (var counts = Command(transaction, "UPDATE studies SET instance_count = instance_count + 1, size_bytes = size_bytes + $size, updated_at = $now, stable_at = NULL WHERE id = $id RETURNING modalities, sop_classes",
+            ("$size", r.Length), ("$now", now), ("$id", study)))
+        using (var derived = counts.ExecuteReader())
+        {
+            derived.Read();
+            modalities = derived.IsDBNull(0) ? null : derived.GetString(0);
+            sopClasses = derived.IsDBNull(1) ? null : derived.GetString(1);
+        }
+        MergeStudyDerived(transaction, study, modalities, sopClasses, r.Modality, r.SopClassUid);
         return IndexOutcome.Inserted;
     }
 
@@ -398,23 +406,13 @@ public sealed class IndexWriter : IAsyncDisposable
             ("$description", r.SeriesDescription), ("$date", r.SeriesDate), ("$time", r.SeriesTime), ("$body", r.BodyPartExamined))!;
     }
 
-    /// <summary>Modalities in Study (0008,0061) and SOP Classes in Study (0008,0062), as multi-valued strings.</summary>
     /// <summary>
     /// Adds one instance's modality and SOP class to its study's Modalities in Study and SOP Classes
     /// in Study (sorted, distinct, as <see cref="UpdateStudyDerived"/> computes them) without reading
     /// the study's other instances: a 5,000-image study costs the same per instance as a small one.
     /// </summary>
-    private static void MergeStudyDerived(SqliteTransaction transaction, long study, string? modality, string sopClass)
+    private static void MergeStudyDerived(SqliteTransaction transaction, long study, string? modalities, string? sopClasses, string? modality, string sopClass)
     {
-        string? modalities;
-        string? sopClasses;
-        using (var read = Command(transaction, "SELECT modalities, sop_classes FROM studies WHERE id = $id", ("$id", study)))
-        using (var reader = read.ExecuteReader())
-        {
-            reader.Read();
-            modalities = reader.IsDBNull(0) ? null : reader.GetString(0);
-            sopClasses = reader.IsDBNull(1) ? null : reader.GetString(1);
-        }
         string? newModalities = string.IsNullOrEmpty(modality) ? modalities : Merge(modalities, modality);
         string? newSopClasses = Merge(sopClasses, sopClass);
         if (newModalities != modalities || newSopClasses != sopClasses)
@@ -435,6 +433,7 @@ public sealed class IndexWriter : IAsyncDisposable
         return string.Join('\\', values);
     }
 
+    /// <summary>Modalities in Study (0008,0061) and SOP Classes in Study (0008,0062), as multi-valued strings, computed again from the whole study (after a deletion).</summary>
     private static void UpdateStudyDerived(SqliteTransaction transaction, long study) =>
         Execute(transaction, """
             UPDATE studies SET

@@ -93,6 +93,29 @@ public sealed class IndexWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Modalities_and_SOP_classes_in_study_kept_per_instance_equal_what_SQLite_computes_from_the_whole_study()
+    {
+        string[] modalities = ["PR", "CT", "SR", "MR"];
+        string[] classes = ["1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.11.1", "1.2.840.10008.5.1.4.1.1.88.22", "1.2.840.10008.5.1.4.1.1.4"];
+        var tasks = Enumerable.Range(0, 120).Select(i => Task.Run(() =>
+            Index.Writer.AddAsync(Record($"1.5.{i % 4}", $"1.5.{i % 4}.{i % 9}", $"1.5.9.{i}", modality: modalities[i % 9 % 4], sopClass: classes[i * 7 % 4]))));
+        await Task.WhenAll(tasks);
+        await Index.Writer.DeleteAsync(Archivum.Archive.Query.QueryLevel.Image, "1.5.9.7");
+
+        // The oracle: SQLite's own DISTINCT ... ORDER BY over every series and instance of each study.
+        const string Recomputed = """
+            SELECT st.study_uid,
+              (SELECT group_concat(m, '\') FROM (SELECT DISTINCT modality AS m FROM series WHERE study_ref = st.id AND modality IS NOT NULL ORDER BY m)),
+              (SELECT group_concat(c, '\') FROM (SELECT DISTINCT i.sop_class_uid AS c FROM instances i JOIN series x ON i.series_ref = x.id WHERE x.study_ref = st.id ORDER BY c))
+            FROM studies st ORDER BY st.study_uid
+            """;
+        var expected = Rows(Recomputed);
+        Assert.Equal(4, expected.Count);
+        Assert.All(expected, r => Assert.Contains('\\', r[1] + r[2]));
+        Assert.Equal(expected, Rows("SELECT study_uid, modalities, sop_classes FROM studies ORDER BY study_uid"));
+    }
+
+    [Fact]
     public async Task The_same_instance_twice_is_indexed_once()
     {
         Assert.Equal(IndexOutcome.Inserted, await Index.Writer.AddAsync(Record("1.2", "1.2.1", "1.2.1.1")));
