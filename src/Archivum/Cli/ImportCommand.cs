@@ -45,7 +45,15 @@ internal static class ImportCommand
             {
                 if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
                 {
-                    await ImportZipAsync(archive, path, report, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await ImportZipAsync(archive, path, report, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        // A truncated or corrupt zip: what was read from it before stays imported.
+                        report.Rejected(path, $"the zip file cannot be read: {e.Message}");
+                    }
                 }
                 else if (Path.GetFileName(path).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
                 {
@@ -86,10 +94,6 @@ internal static class ImportCommand
         {
             throw new ArgumentException("--data and --server exclude each other: import into a data folder offline, or send to a running archive");
         }
-        if (parallel is < 1 or > 64)
-        {
-            throw new ArgumentException($"--associations {parallel}: give 1 to 64");
-        }
         var (calledAe, host, port) = ParseServer(target);
         connection.SetTarget(calledAe, host, port);
         var progress = new TransferProgress(Console.Out, TransferProgress.IsTerminal, 0);
@@ -101,7 +105,14 @@ internal static class ImportCommand
             {
                 if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
                 {
-                    files.AddRange(await UnpackZipAsync(path, unpacked, progress, cancellationToken).ConfigureAwait(false));
+                    try
+                    {
+                        files.AddRange(await UnpackZipAsync(path, unpacked, progress, cancellationToken).ConfigureAwait(false));
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        progress.FailedOne(path, $"the zip file cannot be read: {e.Message}");
+                    }
                 }
                 else if (Path.GetFileName(path).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase))
                 {

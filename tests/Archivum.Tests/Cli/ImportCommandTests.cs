@@ -56,6 +56,35 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Subset(unpackedBefore, Directory.EnumerateDirectories(Path.GetTempPath(), "archivum-import-*").ToHashSet());
     }
 
+    [Fact]
+    public async Task A_truncated_zip_is_refused_with_the_reason_and_the_rest_is_imported_both_ways()
+    {
+        CliRunner.RequireDcmtk();
+        string source = Path.Combine(_dir, "cut");
+        Directory.CreateDirectory(source);
+        File.Copy(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(source, "CT_small.dcm"));
+        string whole = Path.Combine(_dir, "whole.zip");
+        using (var zip = ZipFile.Open(whole, ZipArchiveMode.Create))
+        {
+            zip.CreateEntryFromFile(Path.Combine(CliRunner.Corpus, "MR_small.dcm"), "MR_small.dcm");
+        }
+        var bytes = await File.ReadAllBytesAsync(whole);
+        await File.WriteAllBytesAsync(Path.Combine(source, "cut.zip"), bytes[..(bytes.Length / 2)]); // the central directory is gone
+
+        var offline = CliRunner.Archivum("import", "--data", Path.Combine(_dir, "data"), source);
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains("1 imported, 0 already there, 1 rejected, 0 skipped", offline.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cut.zip: the zip file cannot be read", offline.Stdout, StringComparison.Ordinal);
+
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "served"));
+        var online = CliRunner.Archivum("import", "--server", $"ARCHIVUM@127.0.0.1:{serve.DicomPort}", source);
+        Assert.Equal(1, online.ExitCode);
+        Assert.Contains("1 stored (0 with warnings), 1 failed, 0 skipped", online.Stdout, StringComparison.Ordinal);
+        Assert.Contains("cut.zip: the zip file cannot be read", online.Stdout, StringComparison.Ordinal);
+        using var statistics = JsonDocument.Parse(await serve.Http.GetStringAsync("api/statistics"));
+        Assert.Equal(1, statistics.RootElement.GetProperty("instances").GetInt64());
+    }
+
     [Theory]
     [InlineData("127.0.0.1:11112", "AE@HOST")]
     [InlineData("ARCHIVUM@127.0.0.1:notaport", "not a TCP port")]

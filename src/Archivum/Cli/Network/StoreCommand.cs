@@ -26,10 +26,6 @@ internal static class StoreCommand
         command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(connection.Describe(parse), async () =>
         {
             int parallel = parse.GetValue(associations);
-            if (parallel is < 1 or > 64)
-            {
-                throw new ArgumentException($"--associations {parallel}: give 1 to 64");
-            }
             var progress = new TransferProgress(Console.Out, TransferProgress.IsTerminal, 0);
             progress = await SendFilesAsync(connection, parse, DicomFileCollector.Collect(parse.GetValue(paths)!), parallel, progress, cancellationToken).ConfigureAwait(false);
             progress.Finish();
@@ -49,6 +45,10 @@ internal static class StoreCommand
     /// </summary>
     internal static async Task<TransferProgress> SendFilesAsync(ScuConnection connection, System.CommandLine.ParseResult parse, List<(string Path, bool FromFolder)> files, int parallel, TransferProgress progress, CancellationToken cancellationToken)
     {
+        if (parallel is < 1 or > 64)
+        {
+            throw new ArgumentException($"--associations {parallel}: give 1 to 64");
+        }
         var instances = Inspect(files, progress);
         progress = progress.WithTotal(instances.Count + progress.Failed + progress.Skipped);
         var shards = Enumerable.Range(0, parallel).Select(i => instances.Where((_, index) => index % parallel == i).ToList()).Where(s => s.Count > 0);
