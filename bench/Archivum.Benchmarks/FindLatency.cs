@@ -43,13 +43,7 @@ internal static class FindLatency
             for (int q = 0; q < queries; q++)
             {
                 int study = random.Next(studies);
-                var start = StudyGenerator.StudyDate(study).AddDays(-15);
-                matches += await TimeAsync(client, typical, Identifier(id =>
-                {
-                    id.SetString(DicomTags.PatientName, DicomVR.PN, StudyGenerator.LastName(study) + "*");
-                    id.SetString(DicomTags.StudyDate, DicomVR.DA, $"{start:yyyyMMdd}-{start.AddDays(30):yyyyMMdd}");
-                    id.SetString(DicomTags.ModalitiesInStudy, DicomVR.CS, study % 3 == 2 ? "MR" : "CT");
-                })).ConfigureAwait(false);
+                matches += await TimeAsync(client, typical, Identifier(id => StudyGenerator.TypicalKeys(id, study))).ConfigureAwait(false);
                 matches += await TimeAsync(client, exact, Identifier(id => id.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, StudyGenerator.StudyUid(random.Next(studies))))).ConfigureAwait(false);
             }
             await association.ReleaseAsync().ConfigureAwait(false);

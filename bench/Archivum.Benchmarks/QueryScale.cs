@@ -39,13 +39,7 @@ internal static class QueryScale
                 {
                     int study = random.Next(studies);
                     Time(query, exact, id => id.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, StudyGenerator.StudyUid(study)), expectAtLeast: 1);
-                    var start = StudyGenerator.StudyDate(study).AddDays(-15);
-                    Time(query, typical, id =>
-                    {
-                        id.SetString(DicomTags.PatientName, DicomVR.PN, StudyGenerator.LastName(study) + "*");
-                        id.SetString(DicomTags.StudyDate, DicomVR.DA, $"{start:yyyyMMdd}-{start.AddDays(30):yyyyMMdd}");
-                        id.SetString(DicomTags.ModalitiesInStudy, DicomVR.CS, study % 3 == 2 ? "MR" : "CT");
-                    }, expectAtLeast: 1);
+                    Time(query, typical, id => StudyGenerator.TypicalKeys(id, study), expectAtLeast: 1);
                 }
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{count,9}     {FindLatency.Percentile(exact, 0.5),8:F3} / {FindLatency.Percentile(exact, 0.95),8:F3}            {FindLatency.Percentile(typical, 0.5),8:F3} / {FindLatency.Percentile(typical, 0.95),8:F3}"));

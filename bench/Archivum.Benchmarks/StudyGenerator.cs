@@ -36,6 +36,15 @@ internal static class StudyGenerator
 
     public static DateOnly StudyDate(int study) => FirstDate.AddDays(study * 7 % 2000);
 
+    /// <summary>The matching keys of the typical worklist query that finds <paramref name="study"/>: its last name with a wildcard, a month around its date, its modality.</summary>
+    public static void TypicalKeys(DicomDataset identifier, int study)
+    {
+        var start = StudyDate(study).AddDays(-15);
+        identifier.SetString(DicomTags.PatientName, DicomVR.PN, LastName(study) + "*");
+        identifier.SetString(DicomTags.StudyDate, DicomVR.DA, $"{start:yyyyMMdd}-{start.AddDays(30):yyyyMMdd}");
+        identifier.SetString(DicomTags.ModalitiesInStudy, DicomVR.CS, study % 3 == 2 ? "MR" : "CT");
+    }
+
     /// <summary>
     /// Writes <paramref name="studies"/> studies of <paramref name="perStudy"/> instances (two series
     /// each) of <paramref name="rows"/>×<paramref name="rows"/> 16-bit pixels into <paramref name="folder"/>,
