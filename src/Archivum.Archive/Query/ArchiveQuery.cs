@@ -21,20 +21,21 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var level = LevelOf(identifier, model);
-        var (conditions, parameters, returned, unsupported, retrieveAETitle) = Plan(identifier, level);
+        var plan = Plan(identifier, level);
         // The unique keys of the level and those above it are always returned (PS3.4 C.4.1.2.1).
         foreach (var unique in UniqueKeys(model, level))
         {
-            if (!returned.Any(r => r.Tag == unique))
+            if (!plan.Returned.Any(r => r.Tag == unique))
             {
-                returned.Add((unique, IndexedKeys.Find(unique)!.VR, IndexedKeys.Find(unique)));
+                plan.Returned.Add((unique, IndexedKeys.Find(unique)!.VR, IndexedKeys.Find(unique)));
             }
         }
-        // At IMAGE level the keys the index does not hold come from the instance's own header.
-        bool fromHeader = level == QueryLevel.Image && _options.StoreRoot is not null && returned.Any(r => r.Key is null);
-        var columns = returned.Where(r => r.Key is not null).Select(r => r.Key!.Column);
-        string sql = Sql(level, fromHeader ? columns.Append("i.path") : columns, conditions);
-        return new QueryResult(Read(sql, parameters, level, returned, retrieveAETitle, fromHeader), unsupported);
+        // The keys the index does not hold are matched and returned from the header of an instance
+        // of each candidate entity: the instance itself at IMAGE level, the entity's first stored one above.
+        bool fromHeader = plan.HeaderKeys.Count > 0;
+        var columns = plan.Returned.Where(r => r.Key is not null).Select(r => r.Key!.Column);
+        string sql = Sql(level, fromHeader ? columns.Append(FirstInstancePath(level)) : columns, plan.Conditions);
+        return new QueryResult(Read(sql, level, plan), plan.Unsupported);
     }
 
     /// <summary>
@@ -45,17 +46,18 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var level = LevelOf(identifier, model);
-        var (conditions, parameters, _, unsupported, _) = Plan(identifier, level);
-        if (unsupported.Count > 0)
+        var plan = Plan(identifier, level);
+        var unusable = plan.Unsupported.Concat(plan.HeaderMatches.Select(k => k.Tag)).ToList();
+        if (unusable.Count > 0)
         {
             // Retrieving more than was asked for is worse than refusing: say which key could not be used.
-            throw new QueryException($"{string.Join(", ", unsupported.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToString()))} cannot be used to select instances to retrieve");
+            throw new QueryException($"{string.Join(", ", unusable.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToString()))} cannot be used to select instances to retrieve");
         }
-        string sql = Sql(QueryLevel.Image, ["i.sop_class_uid", "i.sop_instance_uid", "i.transfer_syntax", "i.path", "i.size_bytes"], conditions);
+        string sql = Sql(QueryLevel.Image, ["i.sop_class_uid", "i.sop_instance_uid", "i.transfer_syntax", "i.path", "i.size_bytes"], plan.Conditions);
         using var connection = index.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in parameters)
+        foreach (var (name, value) in plan.Parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }
@@ -68,13 +70,33 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         return instances;
     }
 
-    private (List<string> Conditions, List<(string Name, object Value)> Parameters, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> Returned, List<DicomTag> Unsupported, bool RetrieveAETitle) Plan(DicomDataset identifier, QueryLevel level)
+    /// <summary>
+    /// A query made ready to run: conditions on indexed columns with their parameters, the return
+    /// keys (indexed or not), and the keys the index does not hold, those to match among them, and
+    /// those that cannot be matched at all.
+    /// </summary>
+    private sealed class QueryPlan
     {
-        var parameters = new List<(string Name, object Value)>();
-        var conditions = new List<string>();
-        var returned = new List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)>();
-        var unsupported = new List<DicomTag>();
-        bool retrieveAETitle = false;
+        public List<string> Conditions { get; } = [];
+
+        public List<(string Name, object Value)> Parameters { get; } = [];
+
+        public List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> Returned { get; } = [];
+
+        public List<DicomElement> HeaderKeys { get; } = [];
+
+        public List<DicomElement> HeaderMatches { get; } = [];
+
+        public List<DicomTag> Unsupported { get; } = [];
+
+        public bool RetrieveAETitle { get; set; }
+
+        public DicomDataset Identifier { get; init; } = null!;
+    }
+
+    private QueryPlan Plan(DicomDataset identifier, QueryLevel level)
+    {
+        var plan = new QueryPlan { Identifier = identifier };
         foreach (var element in identifier)
         {
             var tag = element.Tag;
@@ -84,7 +106,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
             }
             if (tag == DicomTags.RetrieveAETitle)
             {
-                retrieveAETitle = true;
+                plan.RetrieveAETitle = true;
                 continue;
             }
             var key = IndexedKeys.Find(tag)?.At(level);
@@ -94,28 +116,39 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
             }
             if (key is null)
             {
-                if (HasValue(element))
+                bool matchable = HeaderMatching.CanMatch(element) && _options.StoreRoot is not null;
+                if (HeaderMatching.HasValue(element))
                 {
-                    unsupported.Add(tag);
+                    (matchable ? plan.HeaderMatches : []).Add(element);
+                    if (!matchable)
+                    {
+                        plan.Unsupported.Add(tag);
+                    }
                 }
-                returned.Add((tag, element.VR, null));
+                if (_options.StoreRoot is not null)
+                {
+                    plan.HeaderKeys.Add(element);
+                }
+                plan.Returned.Add((tag, element.VR, null));
                 continue;
             }
             if (element is DicomValueElement && identifier.GetString(tag) is { Length: > 0 } value
-                && MatchCondition.Build(key, value, _options, parameters) is { } condition)
+                && MatchCondition.Build(key, value, _options, plan.Parameters) is { } condition)
             {
-                conditions.Add(condition);
+                plan.Conditions.Add(condition);
             }
-            returned.Add((tag, key.VR, key));
+            plan.Returned.Add((tag, key.VR, key));
         }
-        return (conditions, parameters, returned, unsupported, retrieveAETitle);
+        return plan;
     }
 
-    private static bool HasValue(DicomElement element) => element switch
+    /// <summary>The stored path of the instance whose header answers for an entity of this level: itself, or the entity's first stored instance.</summary>
+    private static string FirstInstancePath(QueryLevel level) => level switch
     {
-        DicomValueElement v => v.Length > 0,
-        DicomSequence s => s.Items.Any(i => i.Count > 0),
-        _ => false,
+        QueryLevel.Image => "i.path",
+        QueryLevel.Series => "(SELECT x.path FROM instances x WHERE x.series_ref = se.id ORDER BY x.id LIMIT 1)",
+        QueryLevel.Study => "(SELECT x.path FROM series y JOIN instances x ON x.series_ref = y.id WHERE y.study_ref = st.id ORDER BY x.id LIMIT 1)",
+        _ => "(SELECT x.path FROM studies z JOIN series y ON y.study_ref = z.id JOIN instances x ON x.series_ref = y.id WHERE z.patient_ref = p.id ORDER BY x.id LIMIT 1)",
     };
 
     private static QueryLevel LevelOf(DicomDataset identifier, QueryModel model)
@@ -182,51 +215,64 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         return sql.ToString();
     }
 
-    private IEnumerable<DicomDataset> Read(string sql, List<(string Name, object Value)> parameters, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned, bool retrieveAETitle, bool fromHeader)
+    private IEnumerable<DicomDataset> Read(string sql, QueryLevel level, QueryPlan plan)
     {
         using var connection = index.OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = sql + " LIMIT " + _options.MaxMatches.ToString(CultureInfo.InvariantCulture);
-        foreach (var (name, value) in parameters)
+        // Matches are filtered after SQL when some keys are matched on headers, so the limit is counted here.
+        command.CommandText = plan.HeaderMatches.Count > 0 ? sql : sql + " LIMIT " + _options.MaxMatches.ToString(CultureInfo.InvariantCulture);
+        foreach (var (name, value) in plan.Parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }
         using var reader = command.ExecuteReader();
-        var indexed = returned.Where(r => r.Key is not null).ToList();
-        while (reader.Read())
+        var indexed = plan.Returned.Where(r => r.Key is not null).ToList();
+        int matches = 0;
+        while (matches < _options.MaxMatches && reader.Read())
         {
-            var header = fromHeader ? HeaderValues(reader.GetString(indexed.Count), returned) : null;
-            yield return Match(reader, level, indexed, returned, retrieveAETitle, header);
+            HeaderProjection.Staged? staged = null;
+            if (plan.HeaderKeys.Count > 0)
+            {
+                var header = reader.IsDBNull(indexed.Count) ? null : ReadHeader(reader.GetString(indexed.Count));
+                if (plan.HeaderMatches.Count > 0
+                    && (header is null || !plan.HeaderMatches.All(k => HeaderMatching.Matches(plan.Identifier, k, header, _options))))
+                {
+                    continue; // an unreadable header cannot be shown to match; integrity checks report the file
+                }
+                staged = header is null ? null : Project(plan.HeaderKeys, header);
+            }
+            matches++;
+            yield return Match(reader, level, indexed, plan, staged);
         }
     }
 
-    /// <summary>The return keys the index does not hold, as the instance's header has them: decoded text, or the element itself for binary values and sequences.</summary>
-    private Dictionary<DicomTag, object>? HeaderValues(string relativePath, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned)
+    /// <summary>The header of a stored instance, or null when it cannot be read.</summary>
+    private DicomDataset? ReadHeader(string relativePath)
     {
-        DicomFile file;
         try
         {
-            file = DicomFile.Open(Path.Combine(_options.StoreRoot!, relativePath), Dicom.IO.DicomReadOptions.HeaderOnly);
+            return DicomFile.Open(Path.Combine(_options.StoreRoot!, relativePath), Dicom.IO.DicomReadOptions.HeaderOnly).Dataset;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Dicom.IO.DicomReadException)
         {
-            return null; // the match is still returned, these keys empty; integrity checks report the file
+            return null;
         }
-        var values = new Dictionary<DicomTag, object>();
-        foreach (var (tag, _, key) in returned)
-        {
-            if (key is null && file.Dataset[tag] is { } element)
-            {
-                values[tag] = element is DicomValueElement { VR: var vr } && vr.IsString() ? (vr, file.Dataset.GetString(tag) ?? "") : element;
-            }
-        }
-        return values;
     }
 
-    private DicomDataset Match(SqliteDataReader reader, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> indexed, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> returned, bool retrieveAETitle, Dictionary<DicomTag, object>? header)
+    private HeaderProjection.Staged Project(List<DicomElement> keys, DicomDataset header)
+    {
+        var staged = new HeaderProjection.Staged();
+        foreach (var key in keys)
+        {
+            HeaderProjection.Copy(key, header, staged.Dataset, _options, staged);
+        }
+        return staged;
+    }
+
+    private DicomDataset Match(SqliteDataReader reader, QueryLevel level, List<(DicomTag Tag, DicomVR VR, IndexedKey? Key)> indexed, QueryPlan plan, HeaderProjection.Staged? staged)
     {
         var values = new string?[indexed.Count];
-        bool ascii = header is null || header.Values.All(v => v is not ValueTuple<DicomVR, string> text || Ascii.IsValid(text.Item2));
+        bool ascii = staged?.Ascii ?? true;
         for (int i = 0; i < indexed.Count; i++)
         {
             values[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
@@ -235,11 +281,11 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         var match = new DicomDataset();
         if (!ascii)
         {
-            // The index holds decoded text; anything beyond ASCII goes back as UTF-8 (PS3.5 §6.1.2.5.3).
+            // The index holds decoded text, and header values are decoded too: anything beyond ASCII goes back as UTF-8 (PS3.5 §6.1.2.5.3).
             match.SetString(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
         }
         match.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level == QueryLevel.Image ? "IMAGE" : level.ToString().ToUpperInvariant());
-        if (retrieveAETitle)
+        if (plan.RetrieveAETitle)
         {
             match.SetString(DicomTags.RetrieveAETitle, DicomVR.AE, _options.RetrieveAETitle);
         }
@@ -247,32 +293,16 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         {
             Set(match, indexed[i].Tag, indexed[i].VR, values[i]);
         }
-        foreach (var (tag, value) in header ?? [])
+        foreach (var element in staged?.TakeElements() ?? [])
         {
-            if (value is ValueTuple<DicomVR, string> text)
-            {
-                match.SetString(tag, text.Item1, text.Item2); // decoded from the file's character set, encoded in the answer's
-            }
-            else
-            {
-                match.AddOrReplace(value is DicomSequence sequence
-                    ? new DicomSequence(tag, sequence.Items.Select(i => i.Clone())) { HasUndefinedLength = sequence.HasUndefinedLength }
-                    : (DicomElement)value);
-            }
+            match.AddOrReplace(element); // encoded as UTF-8, which is also ASCII when the answer has no character set
         }
-        foreach (var (tag, vr, key) in returned)
+        foreach (var (tag, vr, key) in plan.Returned)
         {
             if (key is null && !match.Contains(tag))
             {
-                // A return key the index does not hold: returned empty (PS3.4 C.4.1.1.3.2).
-                if (vr == DicomVR.SQ)
-                {
-                    match.SetSequence(tag);
-                }
-                else
-                {
-                    match.SetBytes(tag, vr, ReadOnlyMemory<byte>.Empty);
-                }
+                // A return key neither the index nor the header holds: returned empty (PS3.4 C.4.1.1.3.2).
+                HeaderProjection.SetEmpty(match, tag, vr);
             }
         }
         return match;

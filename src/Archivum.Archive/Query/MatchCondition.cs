@@ -97,7 +97,7 @@ internal static partial class MatchCondition
     }
 
     /// <summary>DA as stored: YYYYMMDD (the ACR-NEMA form YYYY.MM.DD is accepted in queries).</summary>
-    private static string? NormaliseDate(string text, bool upper)
+    internal static string? NormaliseDate(string text, bool upper)
     {
         string digits = text.Replace(".", "", StringComparison.Ordinal);
         return DateDigits().IsMatch(digits) && DateOnly.TryParseExact(digits, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? digits : null;
@@ -107,7 +107,7 @@ internal static partial class MatchCondition
     /// TM compared as HHMMSS: a partial time stands for the whole interval it names (12 is
     /// 120000 to 125959), so a lower bound is padded with zeros and an upper one with nines.
     /// </summary>
-    private static string? NormaliseTime(string text, bool upper)
+    internal static string? NormaliseTime(string text, bool upper)
     {
         string digits = text.Replace(":", "", StringComparison.Ordinal);
         int dot = digits.IndexOf('.', StringComparison.Ordinal);

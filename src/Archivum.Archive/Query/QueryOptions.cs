@@ -10,9 +10,10 @@ public sealed record ArchiveQueryOptions
     public string RetrieveAETitle { get; init; } = "ARCHIVUM";
 
     /// <summary>
-    /// The store's folder: at IMAGE level, return keys the index does not hold are read from each
-    /// matching instance's header there (PS3.4 C.4.1.1.3.2 lets an SCP return any attribute it has).
-    /// Null: they are returned empty.
+    /// The store's folder: keys the index does not hold are matched (sequence matching included)
+    /// and returned from the header of an instance of each candidate: the instance itself at IMAGE
+    /// level, the entity's first stored instance above (PS3.4 C.4.1.1.3.2 lets an SCP return any
+    /// attribute it has). Null: they are returned empty, and one with a value makes the answer 0xFF01.
     /// </summary>
     public string? StoreRoot { get; init; }
 

@@ -15,7 +15,7 @@ public sealed partial class QueryOracleTests(QueryOracleTests.Archives archives)
     /// <summary>Both archives with the same files, shared by the tests of the class.</summary>
     public sealed class Archives : IAsyncLifetime
     {
-        private static readonly string[] Files =
+        internal static readonly string[] Files =
         [
             "CT_small.dcm", "MR_small.dcm", "rtplan.dcm", "JPEG2000.dcm", "liver_1frame.dcm", "ExplVR_BigEnd.dcm",
             "693_J2KI.dcm", "test-SR.dcm", "waveform_ecg.dcm", "reportsi.dcm", "image_dfl.dcm", "SC_rgb_rle.dcm",
@@ -63,7 +63,7 @@ public sealed partial class QueryOracleTests(QueryOracleTests.Archives archives)
         string tag = "(" + returnTag.ToLowerInvariant() + ")";
         return new SortedSet<string>(find.Stderr.Split('\n')
             .Where(l => l.Contains(tag, StringComparison.Ordinal) && l.Contains('[', StringComparison.Ordinal))
-            .Select(l => Bracketed().Match(l).Groups[1].Value), StringComparer.Ordinal);
+            .Select(l => Bracketed().Match(l).Groups[1].Value.TrimEnd('\0', ' ')), StringComparer.Ordinal); // findscu shows the padding
     }
 
     [Theory]
@@ -99,6 +99,50 @@ public sealed partial class QueryOracleTests(QueryOracleTests.Archives archives)
             var actual = Find("ARCHIVUM", archives.Serve.DicomPort, "SERIES", "0020,000E", [$"StudyInstanceUID={study}", key]);
             Assert.Equal(expected, actual);
         }
+    }
+
+    /// <summary>
+    /// The SOP Instance UIDs of the archived files that have an item of <paramref name="sequence"/> whose
+    /// <paramref name="itemKey"/> has a value matching <paramref name="pattern"/> (* and ?), as pydicom reads
+    /// the files and Python's fnmatch matches.
+    /// </summary>
+    private static SortedSet<string> PydicomSequenceMatches(string sequence, string itemKey, string pattern)
+    {
+        const string Script = """
+            import sys, fnmatch, pydicom
+            sequence, key, pattern = sys.argv[1:4]
+            for path in sys.argv[4:]:
+                ds = pydicom.dcmread(path, stop_before_pixels=True)
+                for item in ds.get(sequence, []):
+                    if key in item:
+                        value = item.data_element(key).value
+                        values = value if isinstance(value, pydicom.multival.MultiValue) else [value]
+                        if any(fnmatch.fnmatchcase(str(v), pattern) for v in values):
+                            print(ds.SOPInstanceUID)
+                            break
+            """;
+        var run = CliRunner.Run("/usr/bin/python3", ["-c", Script, sequence, itemKey, pattern, .. Archives.Files.Select(f => Path.Combine(CliRunner.Corpus, f))]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return new SortedSet<string>(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("DerivationCodeSequence", "CodeValue", "113040")]
+    [InlineData("DerivationCodeSequence", "CodingSchemeDesignator", "D?M")]
+    [InlineData("ConceptNameCodeSequence", "CodeValue", "IHE*")]
+    [InlineData("ConceptNameCodeSequence", "CodeMeaning", "*i*")]
+    [InlineData("SourceImageSequence", "ReferencedSOPClassUID", "1.2.840.10008.5.1.4.1.1.7")]
+    [InlineData("ReferencedStructureSetSequence", "ReferencedSOPInstanceUID", "1.2.333.444.55.6.7777.88888")]
+    [InlineData("VerifyingObserverSequence", "VerifyingOrganization", "OFFIS*")]
+    [InlineData("OtherPatientIDsSequence", "PatientID", "*1234")]
+    [InlineData("SegmentSequence", "SegmentLabel", "Liver")]
+    [InlineData("ContentSequence", "RelationshipType", "HAS OBS CONTEXT")]
+    [InlineData("BeamSequence", "Manufacturer", "Nobody*")]
+    public void Sequence_matching_at_image_level_finds_the_files_pydicom_finds(string sequence, string itemKey, string pattern)
+    {
+        var expected = PydicomSequenceMatches(sequence, itemKey, pattern);
+        var actual = Find("ARCHIVUM", archives.Serve.DicomPort, "IMAGE", "0008,0018", [$"{sequence}[0].{itemKey}={pattern}"]);
+        Assert.Equal(expected, actual);
     }
 
     [GeneratedRegex(@"\[([^\]]*)\]")]
