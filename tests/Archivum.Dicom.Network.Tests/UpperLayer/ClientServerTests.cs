@@ -41,6 +41,41 @@ public sealed class ClientServerTests
         Assert.Null(await association.ReceiveCommandAsync(CancellationToken.None));
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(0, 0)]
+    [InlineData(132, 3 * 4090)] // exactly three PDVs after the part not sent
+    [InlineData(132, 3 * 4090 + 1)]
+    [InlineData(0, 2 * 1024 * 1024 + 5)]
+    public async Task ADataSetInAFileIsSentFromItsPositionToItsEndInPdusOfThePeersMaximum(int skipped, int length)
+    {
+        // A file's data set goes straight from the file into the PDUs (no buffer of our own), with PDUs flushed in batches.
+        var policy = TestServer.DefaultPolicy();
+        policy.MaxPduLength = 4096;
+        await using var server = TestServer.Start(policy);
+        var bytes = RandomNumberGenerator.GetBytes(skipped + length);
+        string path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(path, bytes);
+            await using var association = await DicomClient.ConnectAsync("127.0.0.1", server.Port, Request(maxPdu: 65536));
+            for (int message = 1; message <= 2; message++)
+            {
+                await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+                file.Position = skipped;
+                string uid = "1.2.3." + message;
+                await association.SendAsync(3, Dimse.StoreRequest((ushort)message, Dimse.CTImageStorage, uid), file, CancellationToken.None);
+                var response = await association.ReceiveCommandAsync(CancellationToken.None);
+                Assert.Equal(0x8001, Dimse.CommandField(response!.Value.Bytes));
+                Assert.Equal(bytes[skipped..], server.Stored[uid]);
+            }
+            await association.ReleaseAsync();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task TheServerStreamsADataSetToTheClientWhichReadsItInPieces()
     {
