@@ -5,8 +5,9 @@
 #   1. ingest with DCMTK's storescu: one association, then four in parallel (instances/s), and
 #      what this disk sustains writing and fsyncing files of that size one by one;
 #   2. resident memory of each server after the 1-association ingest;
-#   3. C-GET of a whole study (MB/s): with DCMTK's getscu, which writes every file, and with a
-#      client that drops what it receives (Archivum.Benchmarks get-rate: the server's own rate);
+#   3. C-GET of a whole study (MB/s) with DCMTK's getscu, which writes every file, and with
+#      getscu --ignore, which drops what it receives (the server's own rate); C-MOVE of it to a
+#      DCMTK storescp --ignore registered on both servers;
 #   4. C-FIND at STUDY level on an archive of QUERY_INSTANCES small instances, from a client
 #      already connected (Archivum.Benchmarks find-latency): typical keys (name wildcard, a month
 #      of dates, a modality) and an exact Study Instance UID, median and p95 in ms.
@@ -49,7 +50,8 @@ start_orthanc() { # $1 = folder
 { "Name": "bench", "StorageDirectory": "$1/storage", "IndexDirectory": "$1/index",
   "DicomAet": "ORTHANC", "DicomPort": 4242, "HttpPort": 8042, "RemoteAccessAllowed": true,
   "AuthenticationEnabled": false, "Plugins": [], "DicomAlwaysAllowFind": true,
-  "DicomAlwaysAllowGet": true, "DicomAlwaysAllowMove": true }
+  "DicomAlwaysAllowGet": true, "DicomAlwaysAllowMove": true,
+  "DicomModalities": { "DEST": [ "DEST", "127.0.0.1", 11160 ] } }
 EOF
   Orthanc "$1/orthanc.json" >"$1/log" 2>&1 &
   server=$!
@@ -125,35 +127,40 @@ for who in orthanc archivum; do
   done
 done
 
-# --- 2. C-GET of a whole study --------------------------------------------------------------
+# --- 2. C-GET and C-MOVE of a whole study -----------------------------------------------------
+# Three clients, each run 3 times per server (median): getscu writing every file (capped by this
+# disk), getscu --ignore (received and dropped: the server's own rate), and movescu to a storescp
+# --ignore registered on both servers as DEST.
 study_uid=2.25.810
 study_bytes=$(du -sb "$work/ct/000000" | cut -f1)
-declare -A cget drop
+storescp --ignore -aet DEST 11160 >/dev/null 2>&1 &
+dest=$!
+declare -A cget drop cmove
+timed() { local start end; start=$(now); "$@" >/dev/null 2>&1 || { say "failed: $*"; exit 1; }; end=$(now); echo "$study_bytes / 1000000 / ($end - $start)" | bc -l; }
 for who in orthanc archivum; do
-  if [ "$who" = archivum ]; then start_archivum "$keep"; else
+  if [ "$who" = archivum ]; then
+    start_archivum "$keep"
+    curl -sf -X PUT -H 'Content-Type: application/json' -d '{"host":"127.0.0.1","port":11160}' http://127.0.0.1:8080/api/devices/DEST >/dev/null
+  else
     Orthanc "$keep_orthanc/orthanc.json" >>"$keep_orthanc/log" 2>&1 & server=$!; wait_port 4242; port=4242; aet=ORTHANC
   fi
-  runs=()
+  keys=(-S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID=$study_uid)
+  runs=(); dropped=(); moved=()
   for run in 1 2 3; do
     out="$work/get-$who-$run"; mkdir -p "$out"
-    start=$(now)
-    getscu -aec "$aet" -S -k QueryRetrieveLevel=STUDY -k StudyInstanceUID=$study_uid -od "$out" 127.0.0.1 "$port" >/dev/null 2>&1
-    end=$(now)
+    runs+=("$(timed getscu -aec "$aet" "${keys[@]}" -od "$out" 127.0.0.1 "$port")")
     got=$(find "$out" -type f | wc -l)
     [ "$got" -eq $((ct_count / 4)) ] || { say "$who: C-GET brought $got of $((ct_count / 4)) instances"; exit 1; }
     rm -rf "$out"
-    runs+=("$(echo "$study_bytes / 1000000 / ($end - $start)" | bc -l)")
+    dropped+=("$(timed getscu --ignore -aec "$aet" "${keys[@]}" 127.0.0.1 "$port")")
+    moved+=("$(timed movescu -aec "$aet" -aem DEST "${keys[@]}" 127.0.0.1 "$port")")
   done
   cget[$who]=$(printf '%s\n' "${runs[@]}" | median)
-  runs=()
-  for run in 1 2 3; do
-    line=$($bench get-rate 127.0.0.1 "$port" "$aet" "$study_uid")
-    [ "$(echo "$line" | awk '{print $1}')" -eq $((ct_count / 4)) ] || { say "$who: C-GET (dropped) brought $line"; exit 1; }
-    runs+=("$(echo "$line" | awk '{print $3}')")
-  done
-  drop[$who]=$(printf '%s\n' "${runs[@]}" | median)
+  drop[$who]=$(printf '%s\n' "${dropped[@]}" | median)
+  cmove[$who]=$(printf '%s\n' "${moved[@]}" | median)
   stop_server
 done
+kill "$dest"
 rm -rf "$keep" "$keep_orthanc"
 
 # --- 3. C-FIND on a large archive -------------------------------------------------------------
@@ -180,7 +187,8 @@ row "ingest, 1 association (instances/s)" "${ingest1[orthanc]}" "${ingest1[archi
 row "ingest, 4 associations (instances/s)" "${ingest4[orthanc]}" "${ingest4[archivum]}" "${ingest4[archivum]}" "${ingest4[orthanc]}"
 row "resident memory after ingest (MB, lower is better)" "${memory[orthanc]}" "${memory[archivum]}" "${memory[orthanc]}" "${memory[archivum]}"
 row "C-GET of a $((study_bytes / 1000000)) MB study (MB/s)" "${cget[orthanc]}" "${cget[archivum]}" "${cget[archivum]}" "${cget[orthanc]}"
-row "C-GET of it, received and dropped (MB/s)" "${drop[orthanc]}" "${drop[archivum]}" "${drop[archivum]}" "${drop[orthanc]}"
+row "C-GET of it, getscu --ignore (MB/s)" "${drop[orthanc]}" "${drop[archivum]}" "${drop[archivum]}" "${drop[orthanc]}"
+row "C-MOVE of it to storescp --ignore (MB/s)" "${cmove[orthanc]}" "${cmove[archivum]}" "${cmove[archivum]}" "${cmove[orthanc]}"
 row "loading $query_count small instances, 4 assoc. (inst/s)" "${load_rate[orthanc]}" "${load_rate[archivum]}" "${load_rate[archivum]}" "${load_rate[orthanc]}"
 for k in "typical 2" "typical p95 3" "exact UID 5" "exact UID p95 6"; do
   n=${k##* }; label=${k% *}

@@ -8,7 +8,6 @@ using BenchmarkDotNet.Running;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts;
 // `... -- generate-studies DIR STUDIES PER-STUDY ROWS` writes a synthetic archive (StudyGenerator);
 // `... -- find-latency HOST PORT AE STUDIES QUERIES` times C-FINDs on one association (FindLatency);
-// `... -- get-rate HOST PORT AE STUDY-UID` times a C-GET whose instances are dropped (GetRate);
 // `... -- query-scale DIR COUNTS...` times index queries at growing archive sizes (QueryScale).
 var inv = System.Globalization.CultureInfo.InvariantCulture;
 if (args.Length == 5 && args[0] == "generate-studies")
@@ -19,11 +18,6 @@ if (args.Length == 5 && args[0] == "generate-studies")
 if (args.Length == 6 && args[0] == "find-latency")
 {
     await FindLatency.RunAsync(args[1], int.Parse(args[2], inv), args[3], int.Parse(args[4], inv), int.Parse(args[5], inv)).ConfigureAwait(false);
-    return;
-}
-if (args.Length == 5 && args[0] == "get-rate")
-{
-    await GetRate.RunAsync(args[1], int.Parse(args[2], inv), args[3], args[4]).ConfigureAwait(false);
     return;
 }
 if (args.Length >= 3 && args[0] == "query-scale")
