@@ -114,15 +114,7 @@ internal static class HeaderMatching
     /// <summary>A single value or a range (C.2.2.2.5), bounds included, against a stored value normalised the same way.</summary>
     private static bool InRange(DicomTag tag, string wanted, string? stored, Func<string, bool, string?> normalise, string what)
     {
-        int dash = RangeDash(wanted);
-        string low = dash < 0 ? wanted : wanted[..dash];
-        string high = dash < 0 ? wanted : wanted[(dash + 1)..];
-        string? from = low.Length == 0 ? null : normalise(low.Trim(), false);
-        string? to = high.Length == 0 ? null : normalise(high.Trim(), true);
-        if ((low.Length > 0 && from is null) || (high.Length > 0 && to is null) || (from is null && to is null))
-        {
-            throw new QueryException($"{Name(tag)} '{wanted}' is not {what}");
-        }
+        var (from, to) = MatchCondition.Bounds(wanted, RangeDash(wanted), Name(tag), normalise, what);
         return stored is not null
             && (from is null || string.CompareOrdinal(stored, from) >= 0)
             && (to is null || string.CompareOrdinal(stored, to) <= 0);

@@ -74,15 +74,7 @@ internal static partial class MatchCondition
 
     private static string RangeCondition(string column, string value, string keyword, List<(string, object)> parameters, Func<string, bool, string?> normalise, string what)
     {
-        int dash = value.IndexOf('-', StringComparison.Ordinal);
-        string low = dash < 0 ? value : value[..dash];
-        string high = dash < 0 ? value : value[(dash + 1)..];
-        string? from = low.Length == 0 ? null : normalise(low.Trim(), false);
-        string? to = high.Length == 0 ? null : normalise(high.Trim(), true);
-        if ((low.Length > 0 && from is null) || (high.Length > 0 && to is null) || (from is null && to is null))
-        {
-            throw new QueryException($"{keyword} '{value}' is not {what}");
-        }
+        var (from, to) = Bounds(value, value.IndexOf('-', StringComparison.Ordinal), keyword, normalise, what);
         // PS3.4 C.2.2.2.5: a range includes its bounds; an open end is unbounded.
         var conditions = new List<string>();
         if (from is not null)
@@ -94,6 +86,24 @@ internal static partial class MatchCondition
             conditions.Add($"{column} <= {Add(parameters, to)}");
         }
         return "(" + string.Join(" AND ", conditions) + ")";
+    }
+
+    /// <summary>
+    /// The normalised bounds of a single value or a range split at <paramref name="dash"/> (-1: a
+    /// single value, both bounds); null for an open end. Throws <see cref="QueryException"/> naming
+    /// <paramref name="keyword"/> when a bound does not parse.
+    /// </summary>
+    internal static (string? From, string? To) Bounds(string value, int dash, string keyword, Func<string, bool, string?> normalise, string what)
+    {
+        string low = dash < 0 ? value : value[..dash];
+        string high = dash < 0 ? value : value[(dash + 1)..];
+        string? from = low.Length == 0 ? null : normalise(low.Trim(), false);
+        string? to = high.Length == 0 ? null : normalise(high.Trim(), true);
+        if ((low.Length > 0 && from is null) || (high.Length > 0 && to is null) || (from is null && to is null))
+        {
+            throw new QueryException($"{keyword} '{value}' is not {what}");
+        }
+        return (from, to);
     }
 
     /// <summary>DA as stored: YYYYMMDD (the ACR-NEMA form YYYY.MM.DD is accepted in queries).</summary>
