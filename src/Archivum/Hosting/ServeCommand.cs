@@ -119,6 +119,7 @@ internal static class ServeCommand
             AdminEndpoints.Map(app);
             DeviceEndpoints.Map(app);
             StudyEndpoints.Map(app);
+            DicomWeb.QidoEndpoints.Map(app.MapGroup(DicomWeb.DicomWebMedia.BasePath));
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

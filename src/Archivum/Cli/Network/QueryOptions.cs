@@ -25,6 +25,15 @@ internal sealed class QueryOptions
 
     public string SopClass(ParseResult parse, string service) => QueryModel.SopClass(parse.GetValue(_root)!, service, Level(parse));
 
-    public (Archivum.Dicom.Model.DicomDataset Identifier, IReadOnlyList<Archivum.Dicom.Model.DicomTag> Requested) Identifier(ParseResult parse) =>
-        QueryKeys.Build(Level(parse), parse.GetValue(_keys)!);
+    public (Archivum.Dicom.Model.DicomDataset Identifier, IReadOnlyList<Archivum.Dicom.Model.DicomTag> Requested) Identifier(ParseResult parse)
+    {
+        try
+        {
+            return Archivum.Archive.Query.QueryKeys.Build(Level(parse), parse.GetValue(_keys)!);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("-k " + e.Message, e);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Archivum.Archive.Query;
 using Archivum.Cli.Network;
 using Archivum.Dicom.Model;
 

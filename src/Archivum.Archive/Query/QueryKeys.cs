@@ -3,15 +3,17 @@ using System.Text;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 
-namespace Archivum.Cli.Network;
+namespace Archivum.Archive.Query;
 
 /// <summary>
-/// Builds a C-FIND/C-MOVE/C-GET identifier from <c>-k</c> options, as DCMTK's <c>findscu -k</c>
-/// does: <c>Keyword=value</c> is a matching key, <c>Keyword</c> alone a return key (empty value),
-/// a tag may stand for the keyword (<c>(0010,0010)=Doe*</c> or <c>00100010=Doe*</c>), and a dotted
-/// path reaches into the first item of a sequence (<c>ReferencedStudySequence.ReferencedSOPInstanceUID</c>).
+/// Builds a C-FIND/C-MOVE/C-GET identifier from keys written as DCMTK's <c>findscu -k</c> and
+/// QIDO-RS (PS3.18 §8.3.4.1) write them: <c>Keyword=value</c> is a matching key, <c>Keyword</c>
+/// alone a return key (empty value), a tag may stand for the keyword (<c>(0010,0010)=Doe*</c> or
+/// <c>00100010=Doe*</c>), and a dotted path reaches into the first item of a sequence
+/// (<c>ReferencedStudySequence.ReferencedSOPInstanceUID</c>). A key that cannot be built throws
+/// <see cref="ArgumentException"/> whose message starts with the key.
 /// </summary>
-internal static class QueryKeys
+public static class QueryKeys
 {
     private static readonly DicomTag QueryRetrieveLevel = new(0x0008, 0x0052);
     private static readonly DicomTag SpecificCharacterSet = new(0x0008, 0x0005);
@@ -20,8 +22,16 @@ internal static class QueryKeys
     public static (DicomDataset Identifier, IReadOnlyList<DicomTag> Requested) Build(string level, IEnumerable<string> keys)
     {
         var identifier = new DicomDataset();
+        var requested = Add(identifier, level, keys);
+        return (identifier, requested);
+    }
+
+    /// <summary>Adds keys to an identifier (setting its Query/Retrieve Level); returns the top-level tags they name, in order.</summary>
+    public static IReadOnlyList<DicomTag> Add(DicomDataset identifier, string level, IEnumerable<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
         var keyList = keys.ToList();
-        if (keyList.Any(k => !Ascii.IsValid(k)))
+        if (keyList.Any(k => !Ascii.IsValid(k)) && !identifier.Contains(SpecificCharacterSet))
         {
             // PS3.5 §6.1.2.5.3: values outside the default repertoire need a character set that holds them.
             identifier.SetString(SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
@@ -40,7 +50,7 @@ internal static class QueryKeys
                 var sequenceTag = ParseTag(steps[i], key);
                 if (VROf(sequenceTag) != DicomVR.SQ)
                 {
-                    throw new ArgumentException($"-k {key}: {steps[i]} is not a sequence");
+                    throw new ArgumentException($"{key}: {steps[i]} is not a sequence");
                 }
                 var sequence = target.GetSequence(sequenceTag);
                 if (sequence.Count == 0)
@@ -65,7 +75,7 @@ internal static class QueryKeys
                 requested.Add(top);
             }
         }
-        return (identifier, requested);
+        return requested;
     }
 
     private static DicomTag ParseTag(string text, string key)
@@ -79,7 +89,7 @@ internal static class QueryKeys
         {
             return tag;
         }
-        throw new ArgumentException($"-k {key}: '{step}' is neither a DICOM keyword nor a tag (gggg,eeee)");
+        throw new ArgumentException($"{key}: '{step}' is neither a DICOM keyword nor a tag (gggg,eeee)");
     }
 
     private static DicomVR VROf(DicomTag tag) => DicomDictionary.GetImplicitVR(tag) is var vr && vr != DicomVR.None ? vr : DicomVR.UN;
@@ -91,7 +101,7 @@ internal static class QueryKeys
         {
             if (value.Length > 0)
             {
-                throw new ArgumentException($"-k {key}: a sequence takes no value; give keys of its item as Sequence.Keyword=value");
+                throw new ArgumentException($"{key}: a sequence takes no value; give keys of its item as Sequence.Keyword=value");
             }
             if (target[tag] is not DicomSequence)
             {
@@ -121,12 +131,12 @@ internal static class QueryKeys
                 case DicomVR.FL: target.SetValues(tag, vr, parts.Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray()); break;
                 case DicomVR.FD: target.SetValues(tag, vr, parts.Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray()); break;
                 case DicomVR.AT: target.SetTags(tag, parts.Select(p => ParseTag(p, key)).ToArray()); break;
-                default: throw new ArgumentException($"-k {key}: values of VR {vr.Name()} cannot be given on the command line");
+                default: throw new ArgumentException($"{key}: values of VR {vr.Name()} cannot be given on the command line");
             }
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw new ArgumentException($"-k {key}: '{value}' is not a valid {vr.Name()} value");
+            throw new ArgumentException($"{key}: '{value}' is not a valid {vr.Name()} value");
         }
     }
 }

@@ -1,0 +1,90 @@
+using Archivum.Archive;
+using Archivum.Archive.Query;
+using Archivum.Dicom.Dictionary;
+using Archivum.Dicom.Json;
+using Archivum.Dicom.Model;
+using Microsoft.AspNetCore.Routing;
+
+namespace Archivum.DicomWeb;
+
+/// <summary>
+/// QIDO-RS (PS3.18 §10.6): the six search resources, answered from the archive's C-FIND matching
+/// as <c>application/dicom+json</c>, with RetrieveURL set for each match and a <c>Warning</c>
+/// header for what the search could not honour.
+/// </summary>
+internal static class QidoEndpoints
+{
+    private static readonly DicomTag[] Study = [DicomTags.StudyInstanceUID];
+    private static readonly DicomTag[] StudyAndSeries = [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID];
+
+    public static void Map(RouteGroupBuilder web)
+    {
+        web.MapGet("/studies", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Study, [], []));
+        web.MapGet("/series", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Series, [], []));
+        web.MapGet("/instances", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Image, [], []));
+        web.MapGet("/studies/{study}/series", (HttpContext http, ArchiveRuntime archive, string study) => SearchAsync(http, archive, QueryLevel.Series, Study, [study]));
+        web.MapGet("/studies/{study}/instances", (HttpContext http, ArchiveRuntime archive, string study) => SearchAsync(http, archive, QueryLevel.Image, Study, [study]));
+        web.MapGet("/studies/{study}/series/{series}/instances", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
+            SearchAsync(http, archive, QueryLevel.Image, StudyAndSeries, [study, series]));
+    }
+
+    private static async Task<IResult> SearchAsync(HttpContext http, ArchiveRuntime archive, QueryLevel level, DicomTag[] pathTags, string[] pathUids)
+    {
+        if (!DicomWebMedia.Accepts(http.Request, DicomWebMedia.DicomJson, "application/json"))
+        {
+            return DicomWebMedia.NotAcceptable(http.Request, DicomWebMedia.DicomJson);
+        }
+        List<DicomDataset> matches;
+        var warnings = new List<string>();
+        try
+        {
+            var search = QidoRequest.Parse(level, http.Request.Query, pathTags, pathUids);
+            var result = archive.Query.Find(QueryModel.StudyRoot, search.Identifier);
+            int take = search.Limit ?? QidoRequest.MaxResults + 1;
+            matches = result.Matches.Skip(search.Offset).Take(take).ToList();
+            if (search.Limit is null && matches.Count > QidoRequest.MaxResults)
+            {
+                matches.RemoveAt(matches.Count - 1);
+                warnings.Add($"there are more than {QidoRequest.MaxResults} matches; ask for the rest with offset and limit");
+            }
+            if (result.UnsupportedMatchingKeys.Count > 0)
+            {
+                warnings.Add($"not matched on {string.Join(", ", result.UnsupportedMatchingKeys.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToJsonKey()))}: these values cannot be matched; they were not used to filter");
+            }
+        }
+        catch (Exception e) when (e is QidoException or QueryException)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        string root = DicomWebMedia.Root(http.Request);
+        foreach (var match in matches)
+        {
+            match.Remove(DicomTags.QueryRetrieveLevel);
+            match.SetString(DicomTags.InstanceAvailability, DicomVR.CS, "ONLINE");
+            match.SetString(DicomTags.RetrieveURL, DicomVR.UR, RetrieveUrl(root, level, match));
+        }
+        foreach (string warning in warnings)
+        {
+            // RFC 7234 §5.5 warn-code 299 (miscellaneous persistent warning), as PS3.18 §8.4 uses it.
+            http.Response.Headers.Append("Warning", $"299 archivum \"{warning.Replace("\"", "'", StringComparison.Ordinal)}\"");
+        }
+        http.Response.ContentType = DicomWebMedia.DicomJson;
+        // PS3.18 (CP-2473): a search without matches is 200 with an empty array.
+        await DicomJsonWriter.WriteArrayAsync(http.Response.Body, matches, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    private static string RetrieveUrl(string root, QueryLevel level, DicomDataset match)
+    {
+        string url = $"{root}/studies/{match.GetString(DicomTags.StudyInstanceUID)}";
+        if (level >= QueryLevel.Series)
+        {
+            url += $"/series/{match.GetString(DicomTags.SeriesInstanceUID)}";
+        }
+        if (level >= QueryLevel.Image)
+        {
+            url += $"/instances/{match.GetString(DicomTags.SOPInstanceUID)}";
+        }
+        return url;
+    }
+}
