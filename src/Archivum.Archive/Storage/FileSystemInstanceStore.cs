@@ -164,7 +164,7 @@ public sealed class FileSystemInstanceStore : IDisposable
     }
 
     /// <summary>The full path of a relative one, refusing anything that would leave the store.</summary>
-    private string FullPath(string relativePath)
+    public string FullPath(string relativePath)
     {
         string full = Path.GetFullPath(Path.Combine(Root, relativePath));
         if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))

@@ -119,7 +119,9 @@ internal static class ServeCommand
             AdminEndpoints.Map(app);
             DeviceEndpoints.Map(app);
             StudyEndpoints.Map(app);
-            DicomWeb.QidoEndpoints.Map(app.MapGroup(DicomWeb.DicomWebMedia.BasePath));
+            var dicomWeb = app.MapGroup(DicomWeb.DicomWebMedia.BasePath);
+            DicomWeb.QidoEndpoints.Map(dicomWeb);
+            DicomWeb.WadoEndpoints.Map(dicomWeb);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

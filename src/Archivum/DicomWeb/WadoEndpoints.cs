@@ -1,0 +1,132 @@
+using Archivum.Archive;
+using Archivum.Archive.Query;
+using Archivum.Archive.Storage;
+using Archivum.Dicom.Dictionary;
+using Archivum.Dicom.IO;
+using Archivum.Dicom.Model;
+using Microsoft.AspNetCore.Routing;
+
+namespace Archivum.DicomWeb;
+
+/// <summary>
+/// WADO-RS retrieval of whole instances (PS3.18 §10.4): a study, a series or an instance as
+/// <c>multipart/related; type="application/dicom"</c>, each part the stored PS3.10 file streamed
+/// from the store (never a study in memory). The <c>transfer-syntax</c> parameter of the Accept
+/// header is honoured: <c>*</c> or the stored syntax sends the stored bytes untouched, another
+/// uncompressed syntax is transcoded (through a temporary file); without one, uncompressed
+/// instances come in Explicit VR Little Endian (PS3.18 §8.7.3.5.2) and compressed ones as stored.
+/// </summary>
+internal static class WadoEndpoints
+{
+    private const string PartType = "application/dicom";
+
+    public static void Map(RouteGroupBuilder web)
+    {
+        web.MapGet("/studies/{study}", (HttpContext http, ArchiveRuntime archive, string study) =>
+            RetrieveAsync(http, archive, QueryLevel.Study, study));
+        web.MapGet("/studies/{study}/series/{series}", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
+            RetrieveAsync(http, archive, QueryLevel.Series, study, series));
+        web.MapGet("/studies/{study}/series/{series}/instances/{instance}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
+            RetrieveAsync(http, archive, QueryLevel.Image, study, series, instance));
+    }
+
+    /// <summary>One instance of the answer: where it is and what is sent of it.</summary>
+    private sealed record Part(StoredInstance Stored, DicomTransferSyntax Syntax, bool AsStored);
+
+    private static async Task<IResult> RetrieveAsync(HttpContext http, ArchiveRuntime archive, QueryLevel level, params string[] uids)
+    {
+        var (acceptable, requested) = DicomWebMedia.AcceptsMultipart(http.Request, PartType);
+        if (!acceptable)
+        {
+            return DicomWebMedia.NotAcceptable(http.Request, $"multipart/related; type=\"{PartType}\"");
+        }
+        if (uids.FirstOrDefault(u => DicomUid.Validate(u) is not null) is { } bad)
+        {
+            return Results.Problem($"'{bad}' in the path is not a UID: {DicomUid.Validate(bad)}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        DicomTransferSyntax? target = null;
+        if (requested is not null and not "*" && (!DicomTransferSyntax.TryGet(requested, out target) || target.IsUnknown))
+        {
+            return Results.Problem($"transfer-syntax={requested} is not a transfer syntax this archive knows", statusCode: StatusCodes.Status406NotAcceptable);
+        }
+        var stored = archive.Query.FindInstances(QueryModel.StudyRoot, Identifier(level, uids));
+        if (stored.Count == 0)
+        {
+            return Results.Problem($"no {(level == QueryLevel.Image ? "instance" : level.ToString().ToLowerInvariant())} {uids[^1]} in the archive", statusCode: StatusCodes.Status404NotFound);
+        }
+        var parts = new List<Part>(stored.Count);
+        foreach (var instance in stored)
+        {
+            var syntax = DicomTransferSyntax.Get(instance.TransferSyntaxUid);
+            if (requested == "*" || (target is null && syntax.IsEncapsulated) || syntax == (target ?? DicomTransferSyntax.ExplicitVRLittleEndian))
+            {
+                parts.Add(new Part(instance, syntax, AsStored: true));
+            }
+            else if (!syntax.IsEncapsulated && !(target ?? DicomTransferSyntax.ExplicitVRLittleEndian).IsEncapsulated)
+            {
+                parts.Add(new Part(instance, target ?? DicomTransferSyntax.ExplicitVRLittleEndian, AsStored: false));
+            }
+            else
+            {
+                return Results.Problem($"instance {instance.SopInstanceUid} is stored in {syntax.Name}; converting it to {target!.Name} needs a codec this build does not have (ask for transfer-syntax=* to have it as stored)", statusCode: StatusCodes.Status406NotAcceptable);
+            }
+        }
+        var multipart = new MultipartRelated(PartType);
+        byte[] closing = multipart.Closing();
+        http.Response.ContentType = multipart.ContentType;
+        if (parts.All(p => p.AsStored))
+        {
+            http.Response.ContentLength = parts.Sum(p => multipart.PartHeader(ContentType(p), p.Stored.Length).Length + p.Stored.Length + MultipartRelated.PartEnd.Length) + closing.Length;
+        }
+        foreach (var part in parts)
+        {
+            await WritePartAsync(http.Response.Body, archive.Store, multipart, part, http.RequestAborted).ConfigureAwait(false);
+        }
+        await http.Response.Body.WriteAsync(closing, http.RequestAborted).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    private static string ContentType(Part part) => $"{PartType}; transfer-syntax={part.Syntax.Uid}";
+
+    private static async Task WritePartAsync(Stream body, FileSystemInstanceStore store, MultipartRelated multipart, Part part, CancellationToken cancellationToken)
+    {
+        Stream source;
+        if (part.AsStored)
+        {
+            source = store.OpenRead(part.Stored.RelativePath);
+        }
+        else
+        {
+            // Another uncompressed syntax: re-encoded into a temporary file (large values stay in the
+            // stored file until written), then sent; memory holds no more than the header.
+            var dicom = DicomFile.Open(store.FullPath(part.Stored.RelativePath));
+            dicom.TransferSyntax = part.Syntax;
+            source = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+            DicomFileWriter.Write(source, dicom);
+            source.Position = 0;
+        }
+        await using (source.ConfigureAwait(false))
+        {
+            if (part.AsStored && source.Length != part.Stored.Length)
+            {
+                // The response's length was announced from the index: a file that no longer agrees cuts it (integrity checks report the file).
+                throw new IOException($"the stored file of {part.Stored.SopInstanceUid} is {source.Length} bytes, the index says {part.Stored.Length}");
+            }
+            await body.WriteAsync(multipart.PartHeader(ContentType(part), source.Length), cancellationToken).ConfigureAwait(false);
+            await source.CopyToAsync(body, 256 * 1024, cancellationToken).ConfigureAwait(false);
+            await body.WriteAsync(MultipartRelated.PartEnd, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static DicomDataset Identifier(QueryLevel level, string[] uids)
+    {
+        var identifier = new DicomDataset();
+        identifier.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level == QueryLevel.Image ? "IMAGE" : level.ToString().ToUpperInvariant());
+        DicomTag[] tags = [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID];
+        for (int i = 0; i < uids.Length; i++)
+        {
+            identifier.SetString(tags[i], DicomVR.UI, uids[i]);
+        }
+        return identifier;
+    }
+}
