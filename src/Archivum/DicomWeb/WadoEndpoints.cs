@@ -40,19 +40,15 @@ internal static class WadoEndpoints
         {
             return DicomWebMedia.NotAcceptable(http.Request, $"multipart/related; type=\"{PartType}\"");
         }
-        if (uids.FirstOrDefault(u => DicomUid.Validate(u) is not null) is { } bad)
-        {
-            return Results.Problem($"'{bad}' in the path is not a UID: {DicomUid.Validate(bad)}", statusCode: StatusCodes.Status400BadRequest);
-        }
         DicomTransferSyntax? target = null;
         if (requested is not null and not "*" && (!DicomTransferSyntax.TryGet(requested, out target) || target.IsUnknown))
         {
             return Results.Problem($"transfer-syntax={requested} is not a transfer syntax this archive knows", statusCode: StatusCodes.Status406NotAcceptable);
         }
-        var stored = archive.Query.FindInstances(QueryModel.StudyRoot, Identifier(level, uids));
-        if (stored.Count == 0)
+        var (stored, problem) = StoredInstances.Find(archive, level, uids);
+        if (problem is not null)
         {
-            return Results.Problem($"no {(level == QueryLevel.Image ? "instance" : level.ToString().ToLowerInvariant())} {uids[^1]} in the archive", statusCode: StatusCodes.Status404NotFound);
+            return problem;
         }
         var parts = new List<Part>(stored.Count);
         foreach (var instance in stored)
@@ -116,17 +112,5 @@ internal static class WadoEndpoints
             await source.CopyToAsync(body, 256 * 1024, cancellationToken).ConfigureAwait(false);
             await body.WriteAsync(MultipartRelated.PartEnd, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static DicomDataset Identifier(QueryLevel level, string[] uids)
-    {
-        var identifier = new DicomDataset();
-        identifier.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level == QueryLevel.Image ? "IMAGE" : level.ToString().ToUpperInvariant());
-        DicomTag[] tags = [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID];
-        for (int i = 0; i < uids.Length; i++)
-        {
-            identifier.SetString(tags[i], DicomVR.UI, uids[i]);
-        }
-        return identifier;
     }
 }

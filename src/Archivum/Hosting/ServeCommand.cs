@@ -122,6 +122,8 @@ internal static class ServeCommand
             var dicomWeb = app.MapGroup(DicomWeb.DicomWebMedia.BasePath);
             DicomWeb.QidoEndpoints.Map(dicomWeb);
             DicomWeb.WadoEndpoints.Map(dicomWeb);
+            DicomWeb.MetadataEndpoints.Map(dicomWeb);
+            DicomWeb.BulkEndpoints.Map(dicomWeb);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

@@ -16,7 +16,7 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
     /// <summary>The archive, shared by the tests of the class.</summary>
     public sealed class Archive : IAsyncLifetime
     {
-        internal static readonly string[] Files = ["CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "ExplVR_BigEnd.dcm"];
+        internal static readonly string[] Files = ["CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "ExplVR_BigEnd.dcm", "rtdose.dcm", "SC_rgb_rle_2frame.dcm"];
 
         internal string Folder { get; } = Directory.CreateTempSubdirectory("archivum-wado-").FullName;
 
@@ -52,7 +52,7 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
         var response = await archive.Serve.Http.SendAsync(request);
-        var parts = new List<(string, string)>();
+        var parts = new List<(string ContentType, string Path)>();
         if (response.StatusCode != HttpStatusCode.OK)
         {
             return (response.StatusCode, parts, response);
@@ -98,8 +98,7 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
     [Fact]
     public async Task Transfer_syntaxes_are_honoured_or_refused_with_406()
     {
-        static string Url(string file) =>
-            $"dicomweb/studies/{Tag(file, "StudyInstanceUID")}/series/{Tag(file, "SeriesInstanceUID")}/instances/{Tag(file, "SOPInstanceUID")}";
+        static string Url(string file) => InstanceUrl(file);
 
         // Implicit VR asked for: the CT is re-encoded, its values the same.
         var implicitVR = await Retrieve(Url("CT_small.dcm"), "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2");
@@ -124,6 +123,98 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         var refused = await Retrieve(Url("JPEG2000.dcm"), "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.1");
         Assert.Equal(HttpStatusCode.NotAcceptable, refused.Status);
         Assert.Contains("codec", await refused.Response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static string InstanceUrl(string file) =>
+        $"dicomweb/studies/{Tag(file, "StudyInstanceUID")}/series/{Tag(file, "SeriesInstanceUID")}/instances/{Tag(file, "SOPInstanceUID")}";
+
+    /// <summary>What pydicom reads from a corpus file: the SHA-256 of its Pixel Data, then of each frame (encapsulated ones as pydicom's encaps module splits them, native ones sliced).</summary>
+    private static string[] PydicomPixelHashes(string file)
+    {
+        const string Script = """
+            import sys, hashlib, pydicom
+            from pydicom.encaps import generate_pixel_data_frame
+            ds = pydicom.dcmread(sys.argv[1])
+            data = ds.PixelData
+            print(hashlib.sha256(data).hexdigest())
+            frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+            if ds.file_meta.TransferSyntaxUID.is_compressed:
+                for frame in generate_pixel_data_frame(data, frames):
+                    print(hashlib.sha256(frame).hexdigest())
+            else:
+                size = ds.Rows * ds.Columns * ds.SamplesPerPixel * ds.BitsAllocated // 8
+                for i in range(frames):
+                    print(hashlib.sha256(data[i * size:(i + 1) * size]).hexdigest())
+            """;
+        var run = CliRunner.Run("/usr/bin/python3", ["-c", Script, Path.Combine(CliRunner.Corpus, file)]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>The same JSON, numbers compared as the values they denote (dcm2json writes 17 digits for FD and 9 for FL, where fewer round-trip).</summary>
+    private static bool SameJson(System.Text.Json.Nodes.JsonNode? a, System.Text.Json.Nodes.JsonNode? b) => (a, b) switch
+    {
+        (System.Text.Json.Nodes.JsonObject x, System.Text.Json.Nodes.JsonObject y) => x.Count == y.Count && x.All(p => y.ContainsKey(p.Key) && SameJson(p.Value, y[p.Key])),
+        (System.Text.Json.Nodes.JsonArray x, System.Text.Json.Nodes.JsonArray y) => x.Count == y.Count && x.Zip(y).All(p => SameJson(p.First, p.Second)),
+        (System.Text.Json.Nodes.JsonValue x, System.Text.Json.Nodes.JsonValue y) when x.GetValueKind() == System.Text.Json.JsonValueKind.Number && y.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            => x.GetValue<double>() == y.GetValue<double>() || (float)x.GetValue<double>() == (float)y.GetValue<double>(), // FL: the same single
+        _ => System.Text.Json.Nodes.JsonNode.DeepEquals(a, b),
+    };
+
+    private static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    [Fact]
+    public async Task Metadata_holds_what_dcm2json_reads_with_bulk_values_behind_URIs_that_give_them_back()
+    {
+        var response = await archive.Serve.Http.GetAsync(InstanceUrl("CT_small.dcm") + "/metadata");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/dicom+json", response.Content.Headers.ContentType!.MediaType);
+        var ours = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray())!.AsObject();
+        var dcm2json = CliRunner.Run("dcm2json", ["--compact-code", Path.Combine(CliRunner.Corpus, "CT_small.dcm")]);
+        var oracle = System.Text.Json.Nodes.JsonNode.Parse(dcm2json.Stdout)!.AsObject();
+        // dcm2json rewrites Specific Character Set to ISO_IR 192 (its JSON is UTF-8); we keep the stored value, as pydicom does.
+        foreach (var (tag, expected) in oracle.Where(e => !e.Key.StartsWith("0002", StringComparison.Ordinal) && e.Key != "00080005"))
+        {
+            var actual = ours[tag];
+            Assert.True(actual is not null, $"{tag} is missing from the metadata");
+            Assert.Equal(expected!["vr"]!.ToString(), actual["vr"]!.ToString());
+            if (expected["InlineBinary"] is not null && actual["BulkDataURI"] is not null)
+            {
+                continue; // a large binary value: behind its URI, checked below for Pixel Data
+            }
+            Assert.True(SameJson(expected, actual), $"{tag}: {actual.ToJsonString()} vs dcm2json {expected.ToJsonString()}");
+        }
+        string uri = ours["7FE00010"]!["BulkDataURI"]!.ToString();
+        var bulk = await Retrieve(new Uri(uri).PathAndQuery.TrimStart('/'));
+        Assert.Equal(PydicomPixelHashes("CT_small.dcm")[0], Sha256(Assert.Single(bulk.Parts).Path));
+
+        var series = await archive.Serve.Http.GetAsync($"dicomweb/studies/{Tag("rtdose.dcm", "StudyInstanceUID")}/series/{Tag("rtdose.dcm", "SeriesInstanceUID")}/metadata");
+        Assert.Equal(Tag("rtdose.dcm", "SOPInstanceUID"), System.Text.Json.Nodes.JsonNode.Parse(await series.Content.ReadAsStringAsync())![0]!["00080018"]!["Value"]![0]!.ToString());
+    }
+
+    [Fact]
+    public async Task Frames_of_native_and_encapsulated_pixel_data_are_the_frames_pydicom_reads()
+    {
+        var expected = PydicomPixelHashes("rtdose.dcm");
+        var native = await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/2,15,1");
+        Assert.Equal(HttpStatusCode.OK, native.Status);
+        Assert.Equal([expected[2], expected[15], expected[1]], native.Parts.Select(p => Sha256(p.Path)));
+        Assert.All(native.Parts, p => Assert.Equal("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1", p.ContentType));
+
+        var rle = PydicomPixelHashes("SC_rgb_rle_2frame.dcm");
+        var asStored = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/2", "multipart/related; type=\"image/dicom-rle\"");
+        var part = Assert.Single(asStored.Parts);
+        Assert.Equal("image/dicom-rle; transfer-syntax=1.2.840.10008.1.2.5", part.ContentType);
+        Assert.Equal(rle[2], Sha256(part.Path));
+        var octet = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/1", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
+        Assert.Equal(rle[1], Sha256(Assert.Single(octet.Parts).Path));
+
+        var decodingNeeded = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/1", "multipart/related; type=\"application/octet-stream\"");
+        Assert.Equal(HttpStatusCode.NotAcceptable, decodingNeeded.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/0")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/1,x")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/16")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Retrieve(InstanceUrl("CT_small.dcm") + "/bulkdata/00100010/0/00100020")).Status);
     }
 
     [Theory]

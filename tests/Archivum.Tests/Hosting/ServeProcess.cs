@@ -41,7 +41,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(string dataFolder, params string[] extra)
     {
-        int httpPort = FreePort(), dicomPort = FreePort();
+        var (httpPort, dicomPort) = FreePorts();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "archivum.dll"), "serve", "--data", dataFolder,
             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), .. extra])
@@ -93,11 +93,14 @@ internal sealed class ServeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    private static int FreePort()
+    /// <summary>Two distinct free ports: both probes are held open together, so the kernel cannot hand out the same one twice.</summary>
+    private static (int First, int Second) FreePorts()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        using var first = new TcpListener(IPAddress.Loopback, 0);
+        using var second = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        second.Start();
+        return (((IPEndPoint)first.LocalEndpoint).Port, ((IPEndPoint)second.LocalEndpoint).Port);
     }
 
     private void Append(string? line)

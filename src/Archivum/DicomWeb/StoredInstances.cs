@@ -1,0 +1,33 @@
+using Archivum.Archive;
+using Archivum.Archive.Query;
+using Archivum.Dicom.Dictionary;
+using Archivum.Dicom.Model;
+
+namespace Archivum.DicomWeb;
+
+/// <summary>The stored instances a WADO-RS path names (study, series, instance UIDs), or the problem to answer instead.</summary>
+internal static class StoredInstances
+{
+    private static readonly DicomTag[] Tags = [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID];
+
+    /// <summary>400 for a path segment that is not a UID, 404 when nothing is stored under it.</summary>
+    public static (IReadOnlyList<StoredInstance> Instances, IResult? Problem) Find(ArchiveRuntime archive, QueryLevel level, string[] uids)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(uids);
+        if (uids.FirstOrDefault(u => DicomUid.Validate(u) is not null) is { } bad)
+        {
+            return ([], Results.Problem($"'{bad}' in the path is not a UID: {DicomUid.Validate(bad)}", statusCode: StatusCodes.Status400BadRequest));
+        }
+        var identifier = new DicomDataset();
+        identifier.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level == QueryLevel.Image ? "IMAGE" : level.ToString().ToUpperInvariant());
+        for (int i = 0; i < uids.Length; i++)
+        {
+            identifier.SetString(Tags[i], DicomVR.UI, uids[i]);
+        }
+        var instances = archive.Query.FindInstances(QueryModel.StudyRoot, identifier);
+        return instances.Count == 0
+            ? ([], Results.Problem($"no {(level == QueryLevel.Image ? "instance" : level.ToString().ToLowerInvariant())} {uids[^1]} in the archive", statusCode: StatusCodes.Status404NotFound))
+            : (instances, null);
+    }
+}
