@@ -78,8 +78,12 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         }
     }
 
-    /// <summary>Ingests a PS3.10 file (STOW-RS part, import), stored byte for byte.</summary>
-    public async Task<IngestOutcome> IngestFileAsync(Stream part10, string? sourceAETitle, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ingests a PS3.10 file (STOW-RS part, import), stored byte for byte. <paramref name="accept"/>,
+    /// when given, sees what the file is before anything is placed, and may refuse it with a reason
+    /// (an <see cref="IngestException"/>; nothing is stored).
+    /// </summary>
+    public async Task<IngestOutcome> IngestFileAsync(Stream part10, string? sourceAETitle, CancellationToken cancellationToken, Func<InstanceRecord, string?>? accept = null)
     {
         ArgumentNullException.ThrowIfNull(part10);
         var pending = Begin();
@@ -88,6 +92,10 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
             await CopyAsync(part10, pending, cancellationToken).ConfigureAwait(false);
             pending.Seal();
             var record = ReadRecord(pending.TemporaryPath, pending, null, null, sourceAETitle);
+            if (accept?.Invoke(record) is { } refusal)
+            {
+                throw new IngestException(refusal, outOfResources: false);
+            }
             var gate = await LockAsync(record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
             try
             {

@@ -124,6 +124,7 @@ internal static class ServeCommand
             DicomWeb.WadoEndpoints.Map(dicomWeb);
             DicomWeb.MetadataEndpoints.Map(dicomWeb);
             DicomWeb.BulkEndpoints.Map(dicomWeb);
+            DicomWeb.StowEndpoints.Map(dicomWeb);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

@@ -48,6 +48,12 @@ public sealed class ServeSettings
     /// <summary>Refuse associations addressed to another AE title (PS3.8 reject reason 7).</summary>
     public bool CheckCalledAETitle { get; set; } = true;
 
+    /// <summary>Largest STOW-RS request body, in megabytes (413 beyond it).</summary>
+    public long MaxStowMegabytes { get; set; } = 16 * 1024;
+
+    /// <summary>Most parts (instances) in one STOW-RS request (413 beyond it).</summary>
+    public int MaxStowParts { get; set; } = 10_000;
+
     /// <summary>Known remote AEs by AE title (C-MOVE destinations): "Devices": { "WORKSTATION": { "Host": "10.0.0.5", "Port": 104 } }.</summary>
     public Dictionary<string, DeviceSettings> Devices { get; set; } = new(StringComparer.Ordinal);
 
@@ -72,6 +78,8 @@ public sealed class ServeSettings
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
         Check(StableAfterSeconds is >= 1 and <= 7 * 24 * 3600, nameof(StableAfterSeconds), StableAfterSeconds, "give 1 second to 7 days");
+        Check(MaxStowMegabytes is >= 1 and <= 1024 * 1024, nameof(MaxStowMegabytes), MaxStowMegabytes, "give 1 to 1048576 (1 TB)");
+        Check(MaxStowParts is >= 1 and <= 1_000_000, nameof(MaxStowParts), MaxStowParts, "give 1 to 1000000");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)
         {

@@ -1,0 +1,156 @@
+using Archivum.Archive;
+using Archivum.Archive.Index;
+using Archivum.Archive.Ingest;
+using Archivum.Dicom.Dictionary;
+using Archivum.Dicom.Json;
+using Archivum.Dicom.Model;
+using Archivum.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Archivum.DicomWeb;
+
+/// <summary>
+/// STOW-RS (PS3.18 §10.5): <c>POST /studies</c> and <c>/studies/{study}</c> with a
+/// <c>multipart/related; type="application/dicom"</c> body, each part streamed through the same
+/// ingest as C-STORE (durable before it is answered, the same duplicate and conflict rules). The
+/// answer lists the stored instances (ReferencedSOPSequence, with RetrieveURL and any warning)
+/// and the failed ones (FailedSOPSequence, with the reason as a C-STORE status): 200 when all
+/// were stored, 202 when some failed or were stored with a warning, 409 when none was stored.
+/// </summary>
+internal static class StowEndpoints
+{
+    private const ushort DuplicateRejected = 0x0111, OutOfResources = 0xA700, NotOfTheStudy = 0xA900, CannotUnderstand = 0xC000;
+    private const ushort ElementsDiscarded = 0xB006;
+
+    public static void Map(RouteGroupBuilder web)
+    {
+        web.MapPost("/studies", (HttpContext http, ArchiveRuntime archive, ServeSettings settings) => StoreAsync(http, archive, settings, null));
+        web.MapPost("/studies/{study}", (HttpContext http, ArchiveRuntime archive, ServeSettings settings, string study) => StoreAsync(http, archive, settings, study));
+    }
+
+    private static async Task<IResult> StoreAsync(HttpContext http, ArchiveRuntime archive, ServeSettings settings, string? study)
+    {
+        if (!DicomWebMedia.Accepts(http.Request, DicomWebMedia.DicomJson, "application/json"))
+        {
+            return DicomWebMedia.NotAcceptable(http.Request, DicomWebMedia.DicomJson);
+        }
+        if (study is not null && DicomUid.Validate(study) is { } notUid)
+        {
+            return Results.Problem($"'{study}' in the path is not a UID: {notUid}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var contentType)
+            || !string.Equals(contentType.MediaType.Value, "multipart/related", StringComparison.OrdinalIgnoreCase)
+            || (contentType.Parameters.FirstOrDefault(p => string.Equals(p.Name.Value, "type", StringComparison.OrdinalIgnoreCase))?.Value.Value?.Trim('"') is { } type
+                && !string.Equals(type, "application/dicom", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Results.Problem($"STOW-RS takes multipart/related; type=\"application/dicom\" (PS3.18 §10.5.1.2.1), not {http.Request.ContentType ?? "a body without Content-Type"}", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+        string? boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return Results.Problem("the multipart/related Content-Type has no boundary", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = settings.MaxStowMegabytes * 1024 * 1024;
+        }
+
+        string root = DicomWebMedia.Root(http.Request);
+        var response = new DicomDataset();
+        var referenced = new List<DicomDataset>();
+        var failed = new List<DicomDataset>();
+        bool warnings = false;
+        var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
+        int parts = 0;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(http.RequestAborted).ConfigureAwait(false) is { } section)
+            {
+                if (++parts > settings.MaxStowParts)
+                {
+                    return Results.Problem($"more than {settings.MaxStowParts} parts in one request (MaxStowParts); {referenced.Count} instances before them were stored", statusCode: StatusCodes.Status413PayloadTooLarge);
+                }
+                if (section.ContentType is { } partType && !partType.StartsWith("application/dicom", StringComparison.OrdinalIgnoreCase))
+                {
+                    failed.Add(Failure(null, CannotUnderstand));
+                    continue;
+                }
+                InstanceRecord? seen = null;
+                try
+                {
+                    var outcome = await archive.Ingest.IngestFileAsync(section.Body, sourceAETitle: null, http.RequestAborted, record =>
+                    {
+                        seen = record;
+                        return study is not null && record.StudyInstanceUid != study
+                            ? $"the instance belongs to study {record.StudyInstanceUid}, not to {study} of the request"
+                            : null;
+                    }).ConfigureAwait(false);
+                    if (outcome == IngestOutcome.DifferentDuplicateRejected)
+                    {
+                        failed.Add(Failure(seen, DuplicateRejected));
+                        continue;
+                    }
+                    var item = Reference(seen!);
+                    item.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{root}/studies/{seen!.StudyInstanceUid}/series/{seen.SeriesInstanceUid}/instances/{seen.SopInstanceUid}");
+                    if (outcome == IngestOutcome.DifferentDuplicateKept)
+                    {
+                        item.SetValues(DicomTags.WarningReason, DicomVR.US, ElementsDiscarded); // another instance under this UID is kept
+                        warnings = true;
+                    }
+                    referenced.Add(item);
+                }
+                catch (IngestException e)
+                {
+                    failed.Add(Failure(seen, e.OutOfResources ? OutOfResources : seen is not null && study is not null && seen.StudyInstanceUid != study ? NotOfTheStudy : CannotUnderstand));
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
+        {
+            // A broken body: what was read completely before it is stored and stays; nothing of the broken part is.
+            int status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            return Results.Problem($"the request body broke off or is not well-formed multipart ({e.Message}); {referenced.Count} instances before the fault were stored", statusCode: status);
+        }
+        if (parts == 0)
+        {
+            return Results.Problem("the request has no parts", statusCode: StatusCodes.Status400BadRequest);
+        }
+        var studies = referenced.Select(r => r.GetString(DicomTags.RetrieveURL)![..r.GetString(DicomTags.RetrieveURL)!.IndexOf("/series/", StringComparison.Ordinal)]).Distinct().ToList();
+        if (study is not null || studies.Count == 1)
+        {
+            response.SetString(DicomTags.RetrieveURL, DicomVR.UR, study is not null ? $"{root}/studies/{study}" : studies[0]);
+        }
+        if (failed.Count > 0)
+        {
+            response.SetSequence(DicomTags.FailedSOPSequence, [.. failed]);
+        }
+        if (referenced.Count > 0)
+        {
+            response.SetSequence(DicomTags.ReferencedSOPSequence, [.. referenced]);
+        }
+        http.Response.StatusCode = referenced.Count == 0 ? StatusCodes.Status409Conflict
+            : failed.Count > 0 || warnings ? StatusCodes.Status202Accepted
+            : StatusCodes.Status200OK;
+        http.Response.ContentType = DicomWebMedia.DicomJson;
+        await http.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(DicomJsonWriter.Serialize(response)), http.RequestAborted).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    private static DicomDataset Reference(InstanceRecord record)
+    {
+        var item = new DicomDataset();
+        item.SetString(DicomTags.ReferencedSOPClassUID, DicomVR.UI, record.SopClassUid);
+        item.SetString(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, record.SopInstanceUid);
+        return item;
+    }
+
+    private static DicomDataset Failure(InstanceRecord? record, ushort reason)
+    {
+        var item = record is null ? new DicomDataset() : Reference(record);
+        item.SetValues(DicomTags.FailureReason, DicomVR.US, reason);
+        return item;
+    }
+}
