@@ -125,6 +125,7 @@ internal static class ServeCommand
             DicomWeb.MetadataEndpoints.Map(dicomWeb);
             DicomWeb.BulkEndpoints.Map(dicomWeb);
             DicomWeb.StowEndpoints.Map(dicomWeb);
+            DicomWeb.DeleteEndpoints.Map(dicomWeb);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

@@ -130,6 +130,20 @@ public sealed class StowTests : IAsyncLifetime
         Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "data", "instances", ".incoming")));
     }
 
+    [Fact]
+    public async Task Deleting_under_a_DICOMweb_path_removes_what_it_names_and_only_that()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Post("dicomweb/studies", Body(("application/dicom", Corpus("CT_small.dcm")), ("application/dicom", Corpus("MR_small.dcm"))))).Status);
+        string ct = Tag("CT_small.dcm", "StudyInstanceUID"), ctSeries = Tag("CT_small.dcm", "SeriesInstanceUID"), mr = Tag("MR_small.dcm", "StudyInstanceUID");
+        Assert.Equal(HttpStatusCode.NotFound, (await _serve.Http.DeleteAsync($"dicomweb/studies/{mr}/series/{ctSeries}")).StatusCode); // not under that study
+        Assert.Equal(HttpStatusCode.BadRequest, (await _serve.Http.DeleteAsync("dicomweb/studies/1.2.x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _serve.Http.DeleteAsync($"dicomweb/studies/{ct}/series/{ctSeries}")).StatusCode);
+        var left = JsonNode.Parse(await _serve.Http.GetStringAsync("dicomweb/instances"))!.AsArray().Select(i => i!["0020000D"]!["Value"]![0]!.ToString()).ToList();
+        Assert.Equal([mr], left);
+        Assert.Equal(HttpStatusCode.NotFound, (await _serve.Http.DeleteAsync($"dicomweb/studies/{ct}")).StatusCode);
+        Assert.Single(Directory.GetFiles(Path.Combine(_dir, "data", "instances"), "*.dcm", SearchOption.AllDirectories));
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
