@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Archivum and prints one summary line: "N passed, N failed[, N skipped]".
 # As root on Debian it first installs what the tests use as outside oracles (DCMTK, pydicom's
-# files, GDCM, dicom3tools), so a fresh machine needs nothing set up by hand.
+# files, GDCM, dicom3tools, chromium and Node.js for the viewer's browser test, with the npm
+# package playwright-core that drives it), so a fresh machine needs nothing set up by hand.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +11,9 @@ command -v dcmdump >/dev/null 2>&1 || need+=(dcmtk)
 [ -d /usr/lib/python3/dist-packages/pydicom/data ] || need+=(python3-pydicom)
 command -v gdcmdump >/dev/null 2>&1 || need+=(libgdcm-tools)
 command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing test oracles: ${need[*]}"
@@ -19,6 +23,11 @@ if [ ${#need[@]} -gt 0 ]; then
   else
     echo "missing test oracles (${need[*]}); run as root to install them, or install them yourself" >&2
   fi
+fi
+
+# The browser test's driver (tests/browser, pinned by its package-lock.json).
+if [ ! -d tests/browser/node_modules/playwright-core ] && command -v npm >/dev/null 2>&1; then
+  (cd tests/browser && npm ci --no-audit --no-fund --silent) || echo "npm ci in tests/browser failed: the viewer's browser test will say so" >&2
 fi
 
 results=$(mktemp -d)

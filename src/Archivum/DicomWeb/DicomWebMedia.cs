@@ -1,5 +1,3 @@
-using Microsoft.Net.Http.Headers;
-
 namespace Archivum.DicomWeb;
 
 /// <summary>DICOMweb's media types (PS3.18 §8.7) and the Accept negotiation of its resources.</summary>
@@ -16,19 +14,9 @@ internal static class DicomWebMedia
     /// </summary>
     public static bool Accepts(HttpRequest request, params string[] offered)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var accept = request.GetTypedHeaders().Accept;
-        if (accept.Count == 0)
-        {
-            return true;
-        }
-        return accept.Any(a => (a.Quality ?? 1) > 0 && offered.Any(o => Covers(a, o)));
+        var ranges = AcceptedMediaRange.Of(request);
+        return ranges.Count == 0 || ranges.Any(r => r.Quality > 0 && offered.Any(r.Covers));
     }
-
-    private static bool Covers(MediaTypeHeaderValue accepted, string offered) =>
-        accepted.MatchesAllTypes
-        || (accepted.MatchesAllSubTypes && offered.StartsWith(accepted.Type.Value + "/", StringComparison.OrdinalIgnoreCase))
-        || string.Equals(accepted.MediaType.Value, offered, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// For a resource answering <c>multipart/related</c> parts of <paramref name="partType"/>
@@ -37,34 +25,25 @@ internal static class DicomWebMedia
     /// </summary>
     public static (bool Acceptable, string? TransferSyntax) AcceptsMultipart(HttpRequest request, string partType)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var accept = request.GetTypedHeaders().Accept;
-        if (accept.Count == 0)
+        var ranges = AcceptedMediaRange.Of(request);
+        if (ranges.Count == 0)
         {
             return (true, null);
         }
-        foreach (var range in accept.Where(a => (a.Quality ?? 1) > 0).OrderByDescending(a => a.Quality ?? 1))
+        foreach (var range in ranges.Where(r => r.Quality > 0))
         {
-            if (range.MatchesAllTypes)
+            if (range.Type == "*")
             {
                 return (true, null);
             }
-            if (!string.Equals(range.Type.Value, "multipart", StringComparison.OrdinalIgnoreCase)
-                || !(range.MatchesAllSubTypes || string.Equals(range.SubType.Value, "related", StringComparison.OrdinalIgnoreCase)))
+            if (range.Covers("multipart/related")
+                && (range.Parameter("type") is not { } type || string.Equals(type, partType, StringComparison.OrdinalIgnoreCase)))
             {
-                continue;
-            }
-            string? type = Parameter(range, "type");
-            if (type is null || string.Equals(type, partType, StringComparison.OrdinalIgnoreCase))
-            {
-                return (true, Parameter(range, "transfer-syntax"));
+                return (true, range.Parameter("transfer-syntax"));
             }
         }
         return (false, null);
     }
-
-    private static string? Parameter(MediaTypeHeaderValue range, string name) =>
-        range.Parameters.FirstOrDefault(p => string.Equals(p.Name.Value, name, StringComparison.OrdinalIgnoreCase))?.Value.Value?.Trim('"');
 
     /// <summary>406, naming what the resource can give.</summary>
     public static IResult NotAcceptable(HttpRequest request, params string[] offered) =>

@@ -126,6 +126,7 @@ internal static class ServeCommand
             DicomWeb.BulkEndpoints.Map(dicomWeb);
             DicomWeb.StowEndpoints.Map(dicomWeb);
             DicomWeb.DeleteEndpoints.Map(dicomWeb);
+            ViewerEndpoints.Map(app, settings);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

@@ -54,6 +54,9 @@ public sealed class ServeSettings
     /// <summary>Most parts (instances) in one STOW-RS request (413 beyond it).</summary>
     public int MaxStowParts { get; set; } = 10_000;
 
+    /// <summary>The folder of OHIF's built dist/ served at /viewer; null: viewer/ beside the program, or the one tools/ohif/fetch.sh put in the source tree.</summary>
+    public string? ViewerFolder { get; set; }
+
     /// <summary>Known remote AEs by AE title (C-MOVE destinations): "Devices": { "WORKSTATION": { "Host": "10.0.0.5", "Port": 104 } }.</summary>
     public Dictionary<string, DeviceSettings> Devices { get; set; } = new(StringComparer.Ordinal);
 

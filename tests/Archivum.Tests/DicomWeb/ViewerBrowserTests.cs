@@ -1,0 +1,68 @@
+using System.Globalization;
+using Archivum.Tests.Cli;
+using Archivum.Tests.Hosting;
+
+namespace Archivum.Tests.DicomWeb;
+
+/// <summary>
+/// The OHIF viewer at /viewer in a real browser (Debian's chromium, headless, driven by
+/// playwright-core from tests/browser): the study list shows the stored studies through our
+/// QIDO-RS, and a stored CT opened in the viewer is painted from our WADO-RS metadata and frames.
+/// The screenshots are kept under the test output's artifacts/viewer folder.
+/// </summary>
+public sealed class ViewerBrowserTests : IAsyncLifetime
+{
+    private static readonly string Repository = FindRepository();
+    private readonly string _dir = Directory.CreateTempSubdirectory("archivum-viewer-").FullName;
+    private ServeProcess _serve = null!;
+
+    public async Task InitializeAsync()
+    {
+        CliRunner.RequireDcmtk();
+        _serve = await ServeProcess.StartAsync(Path.Combine(_dir, "data"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _serve.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static string FindRepository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Archivum.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("the tests do not run from inside the source tree");
+    }
+
+    [Fact]
+    public void The_viewer_fetched_is_the_release_the_server_looks_for() =>
+        Assert.Equal(Archivum.Hosting.ViewerEndpoints.OhifVersion, File.ReadAllText(Path.Combine(Repository, "tools", "ohif", "VERSION")).Trim());
+
+    [Fact(Timeout = 300_000)]
+    public async Task OHIF_lists_the_stored_studies_and_paints_a_stored_CT()
+    {
+        string browser = Path.Combine(Repository, "tests", "browser");
+        Assert.True(File.Exists("/usr/bin/chromium") && Directory.Exists(Path.Combine(browser, "node_modules", "playwright-core")),
+            "chromium or playwright-core is missing: run ./test.sh as root (it installs chromium, nodejs and npm, and runs npm ci in tests/browser)");
+        var viewer = await _serve.Http.GetAsync("viewer/");
+        Assert.True(viewer.IsSuccessStatusCode, "the viewer is not installed: " + await viewer.Content.ReadAsStringAsync());
+        var store = CliRunner.Archivum(["store", "--called-ae", "ARCHIVUM", "--port", _serve.DicomPort.ToString(CultureInfo.InvariantCulture),
+            Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(CliRunner.Corpus, "MR_small.dcm")]);
+        Assert.True(store.ExitCode == 0, store.Stdout + store.Stderr);
+
+        string artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts", "viewer")).FullName;
+        // The names as OHIF's study list shows them (family, given) for CT_small's CompressedSamples^CT1.
+        var run = await Task.Run(() => CliRunner.Run("node", [Path.Combine(browser, "ohif-smoke.mjs"), $"http://127.0.0.1:{_serve.HttpPort}",
+            "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322", "CompressedSamples, CT1", artifacts]));
+        Assert.True(run.ExitCode == 0, $"{run.Stdout}{run.Stderr}\nscreenshots in {artifacts}");
+        Assert.Contains("ok study list", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ok viewport painted", run.Stdout, StringComparison.Ordinal);
+        Assert.True(new FileInfo(Path.Combine(artifacts, "viewer.png")).Length > 0);
+    }
+}
