@@ -113,8 +113,10 @@ internal static class ServeCommand
             builder.Services.AddSingleton(settings);
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();
+            HttpBehaviour.AddServices(builder.Services, settings);
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
             var app = builder.Build();
+            HttpBehaviour.Use(app, settings);
             HealthEndpoints.Map(app);
             AdminEndpoints.Map(app);
             DeviceEndpoints.Map(app);

@@ -57,6 +57,9 @@ public sealed class ServeSettings
     /// <summary>The folder of OHIF's built dist/ served at /viewer; null: viewer/ beside the program, or the one tools/ohif/fetch.sh put in the source tree.</summary>
     public string? ViewerFolder { get; set; }
 
+    /// <summary>Origins allowed to call the HTTP API and DICOMweb from a browser (CORS), e.g. "https://viewer.hospital.org"; none by default.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
     /// <summary>Known remote AEs by AE title (C-MOVE destinations): "Devices": { "WORKSTATION": { "Host": "10.0.0.5", "Port": 104 } }.</summary>
     public Dictionary<string, DeviceSettings> Devices { get; set; } = new(StringComparer.Ordinal);
 
@@ -81,6 +84,11 @@ public sealed class ServeSettings
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
         Check(StableAfterSeconds is >= 1 and <= 7 * 24 * 3600, nameof(StableAfterSeconds), StableAfterSeconds, "give 1 second to 7 days");
+        foreach (string origin in CorsOrigins)
+        {
+            Check(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && origin == uri.GetLeftPart(UriPartial.Authority),
+                nameof(CorsOrigins), origin, "not an origin: scheme, host and port only, e.g. https://viewer.example.org");
+        }
         Check(MaxStowMegabytes is >= 1 and <= 1024 * 1024, nameof(MaxStowMegabytes), MaxStowMegabytes, "give 1 to 1048576 (1 TB)");
         Check(MaxStowParts is >= 1 and <= 1_000_000, nameof(MaxStowParts), MaxStowParts, "give 1 to 1000000");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
