@@ -1,8 +1,5 @@
 using Archivum.Archive;
 using Archivum.Archive.Query;
-using Archivum.Dicom.Dictionary;
-using Archivum.Dicom.Json;
-using Archivum.Dicom.Model;
 using Microsoft.AspNetCore.Routing;
 
 namespace Archivum.DicomWeb;
@@ -11,7 +8,7 @@ namespace Archivum.DicomWeb;
 /// WADO-RS metadata (PS3.18 §10.4.1.1.2): the instances of a study, a series or one instance as
 /// a DICOM JSON array, each read from its stored file as it is written (memory holds one
 /// instance), values above 1 KiB that PS3.18 lets be bulk data given as BulkDataURI into the
-/// instance's <c>/bulkdata</c> resource.
+/// instance's <c>/bulkdata</c> resource. A series' metadata comes from <see cref="SeriesMetadataCache"/>, with an ETag.
 /// </summary>
 internal static class MetadataEndpoints
 {
@@ -37,21 +34,21 @@ internal static class MetadataEndpoints
             return problem;
         }
         string root = DicomWebMedia.Root(http.Request);
-        string instanceUri = "";
-        // The writer asks for each URI while it writes the data set the enumeration below has just
-        // read, so the instance's own URI is the one in force.
-        var options = new DicomJsonOptions { BulkDataUri = (_, path) => $"{instanceUri}/bulkdata/{path}" };
-        IEnumerable<DicomDataset> Datasets()
+        var cache = http.RequestServices.GetRequiredService<SeriesMetadataCache>();
+        cache.LastRoot = root;
+        if (level == QueryLevel.Series && cache.ETag(uids[1], root) is { } etag)
         {
-            foreach (var instance in stored)
+            // The series, a viewer's first request: from the cache, or 304 when the client holds this version.
+            http.Response.Headers.ETag = etag;
+            if (http.Request.Headers.IfNoneMatch.Any(v => v == etag || v == "*"))
             {
-                var dataset = DicomFile.Open(archive.Store.FullPath(instance.RelativePath)).Dataset;
-                instanceUri = $"{root}/studies/{dataset.GetString(DicomTags.StudyInstanceUID)}/series/{dataset.GetString(DicomTags.SeriesInstanceUID)}/instances/{instance.SopInstanceUid}";
-                yield return dataset;
+                return Results.StatusCode(StatusCodes.Status304NotModified);
             }
+            string file = await cache.FileAsync(uids[1], etag, stored, root, http.RequestAborted).ConfigureAwait(false);
+            return Results.File(file, DicomWebMedia.DicomJson);
         }
         http.Response.ContentType = DicomWebMedia.DicomJson;
-        await DicomJsonWriter.WriteArrayAsync(http.Response.Body, Datasets(), options, http.RequestAborted).ConfigureAwait(false);
+        await cache.WriteAsync(http.Response.Body, stored, root, http.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
     }
 }

@@ -111,6 +111,7 @@ internal static class ServeCommand
             }
             builder.Services.AddSingleton(archive);
             builder.Services.AddSingleton(settings);
+            builder.Services.AddSingleton<DicomWeb.SeriesMetadataCache>();
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();
             HttpBehaviour.AddServices(builder.Services, settings);

@@ -9,6 +9,9 @@ internal static partial class ServeLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Stable-study check failed: {Reason}")]
     public static partial void StabilityCheckFailed(ILogger logger, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Series metadata of stable study {StudyInstanceUid} not written ahead (the first request will write it): {Reason}")]
+    public static partial void MetadataWarmFailed(ILogger logger, string studyInstanceUid, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Association from unknown AE {CallingAETitle} at {Address} rejected (UnknownCallingAETitles = reject; register it with PUT /api/devices/{CallingAETitle})")]
     public static partial void UnknownCallingAE(ILogger logger, string callingAETitle, string address);
 

@@ -4,9 +4,10 @@ namespace Archivum.Hosting;
 
 /// <summary>
 /// Declares a study stable once it has received nothing for <see cref="ServeSettings.StableAfterSeconds"/>
-/// (events <c>study-stable</c>; routing and checks will hang on them). A new instance makes it unstable again.
+/// (events <c>study-stable</c>; routing and checks will hang on them), and writes its series'
+/// metadata for viewers (<see cref="DicomWeb.SeriesMetadataCache"/>). A new instance makes it unstable again.
 /// </summary>
-internal sealed class StableStudyService(ArchiveRuntime archive, ServeSettings settings, ILogger<StableStudyService> log) : BackgroundService
+internal sealed class StableStudyService(ArchiveRuntime archive, ServeSettings settings, DicomWeb.SeriesMetadataCache metadata, ILogger<StableStudyService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +24,14 @@ internal sealed class StableStudyService(ArchiveRuntime archive, ServeSettings s
                     foreach (string study in await archive.Index.Writer.MarkStableAsync(quiet, stoppingToken).ConfigureAwait(false))
                     {
                         ServeLog.StudyStable(log, study);
+                        try
+                        {
+                            await metadata.WarmAsync(study, stoppingToken).ConfigureAwait(false); // the viewer's first request finds it written
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Dicom.IO.DicomReadException)
+                        {
+                            ServeLog.MetadataWarmFailed(log, study, e.Message);
+                        }
                     }
                 }
                 catch (IOException e)

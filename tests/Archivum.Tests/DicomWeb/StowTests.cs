@@ -144,6 +144,35 @@ public sealed class StowTests : IAsyncLifetime
         Assert.Single(Directory.GetFiles(Path.Combine(_dir, "data", "instances"), "*.dcm", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task Series_metadata_is_cached_with_an_ETag_that_changes_with_the_series()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Post("dicomweb/studies", Body(("application/dicom", Corpus("CT_small.dcm"))))).Status);
+        string study = Tag("CT_small.dcm", "StudyInstanceUID"), series = Tag("CT_small.dcm", "SeriesInstanceUID");
+        string url = $"dicomweb/studies/{study}/series/{series}/metadata";
+        var first = await _serve.Http.GetAsync(url);
+        string etag = first.Headers.ETag!.Tag;
+        string cached = await first.Content.ReadAsStringAsync();
+        // The cached answer is the uncached study-level one for the same instances.
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(await _serve.Http.GetStringAsync($"dicomweb/studies/{study}/metadata")), JsonNode.Parse(cached)));
+
+        using (var again = new HttpRequestMessage(HttpMethod.Get, url))
+        {
+            again.Headers.IfNoneMatch.ParseAdd(etag);
+            Assert.Equal(HttpStatusCode.NotModified, (await _serve.Http.SendAsync(again)).StatusCode);
+        }
+
+        // Another instance of the series (CT_small under a new SOP Instance UID, written by pydicom): a new version.
+        string copy = Path.Combine(_dir, "second.dcm");
+        var write = CliRunner.Run("/usr/bin/python3", ["-c", "import sys, pydicom; d = pydicom.dcmread(sys.argv[1]); d.SOPInstanceUID = d.file_meta.MediaStorageSOPInstanceUID = '1.2.826.0.1.3680043.8.498.777'; d.save_as(sys.argv[2])", Path.Combine(CliRunner.Corpus, "CT_small.dcm"), copy]);
+        Assert.True(write.ExitCode == 0, write.Stderr);
+        Assert.Equal(HttpStatusCode.OK, (await Post("dicomweb/studies", Body(("application/dicom", await File.ReadAllBytesAsync(copy))))).Status);
+        var second = await _serve.Http.GetAsync(url);
+        Assert.NotEqual(etag, second.Headers.ETag!.Tag);
+        Assert.Equal(2, JsonNode.Parse(await second.Content.ReadAsStringAsync())!.AsArray().Count);
+        Assert.Single(Directory.GetFiles(Path.Combine(_dir, "data", "cache", "series-metadata"), "*.json")); // the old version is gone
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
