@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Side by side: Archivum's DICOMweb and Orthanc's DICOMweb plugin (Debian's orthanc and
+# orthanc-dicomweb, SQLite, default settings), same generated CT study, same client
+# (bench/dicomweb_client.py, one HTTP connection), in the same run. Prints both and the ratio:
+#   1. STOW-RS of CT instances, 50 per request (instances/s);
+#   2. WADO-RS series metadata of the whole series: the first request, and the median of 5
+#      repeated ones (ms);
+#   3. WADO-RS retrieval of the whole study, stored transfer syntax (MB/s, median of 3), and the
+#      server's resident memory before and after it.
+# In a private network namespace (Orthanc listens on every interface whatever its configuration says).
+# Usage: bench/dicomweb-vs-orthanc.sh [CT_INSTANCES=500]   (as root, for unshare)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${ARCHIVUM_BENCH_NETNS:-}" ]; then
+  exec unshare -n env ARCHIVUM_BENCH_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
+count=${1:-500}
+command -v Orthanc >/dev/null || { echo "Orthanc is missing: apt-get install orthanc orthanc-dicomweb" >&2; exit 2; }
+[ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || { echo "Orthanc's DICOMweb plugin is missing: apt-get install orthanc-dicomweb" >&2; exit 2; }
+
+work=$(mktemp -d /var/tmp/dicomweb-vs-orthanc.XXXXXX)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+dotnet build -c Release src/Archivum >/dev/null
+dotnet build -c Release bench/Archivum.Benchmarks >/dev/null
+client="python3 bench/dicomweb_client.py"
+say() { printf '%s\n' "$*" >&2; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+wait_port() { for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; say "nothing listens on $1"; return 1; }
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+
+start_orthanc() {
+  mkdir -p "$work/orthanc"
+  cat > "$work/orthanc/orthanc.json" <<JSON
+{ "Name": "bench", "StorageDirectory": "$work/orthanc/storage", "IndexDirectory": "$work/orthanc/index",
+  "DicomAet": "ORTHANC", "DicomPort": 4242, "HttpPort": 8042, "RemoteAccessAllowed": true,
+  "AuthenticationEnabled": false, "Plugins": [ "/usr/share/orthanc/plugins/libOrthancDicomWeb.so" ],
+  "DicomWeb": { "Enable": true, "Root": "/dicom-web/" } }
+JSON
+  Orthanc "$work/orthanc/orthanc.json" >"$work/orthanc/log" 2>&1 &
+  server=$!; wait_port 8042; root=http://127.0.0.1:8042/dicom-web
+}
+start_archivum() {
+  dotnet src/Archivum/bin/Release/net10.0/archivum.dll serve --data "$work/archivum" --dicom-port 11112 --http-port 8080 >"$work/archivum.log" 2>&1 &
+  server=$!; wait_port 8080; root=http://127.0.0.1:8080/dicomweb
+}
+
+say "generating $count 512x512 CT instances (one study, one series)..."
+dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/ct" 1 "$count" 512
+study_bytes=$(du -sb "$work/ct" | cut -f1)
+declare -A stow first repeated wado rss_before rss_after
+for who in orthanc archivum; do
+  "start_$who"
+  say "$who: STOW-RS of $count instances..."
+  stow[$who]=$($client stow "$root" "$work/ct" 50)
+  study=$(python3 -c "import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + '/studies'))[0]['0020000D']['Value'][0])" "$root")
+  series=$(python3 -c "import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + '/studies/' + sys.argv[2] + '/series'))[0]['0020000E']['Value'][0])" "$root" "$study")
+  times=$($client get "$root" "/studies/$study/series/$series/metadata" "application/dicom+json" 6)
+  first[$who]=$(echo "$times" | sed -n 1p)
+  repeated[$who]=$(echo "$times" | sed -n 2,6p | median)
+  rss_before[$who]=$(rss_mb "$server")
+  runs=()
+  for run in 1 2 3; do
+    ms=$($client get "$root" "/studies/$study" 'multipart/related; type="application/dicom"; transfer-syntax=*' 1 | sed -n 1p)
+    runs+=("$(echo "$study_bytes / 1000 / $ms" | bc -l)")
+  done
+  wado[$who]=$(printf '%s\n' "${runs[@]}" | median)
+  rss_after[$who]=$(rss_mb "$server")
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+done
+
+printf '\n%-58s %10s %10s %8s\n' "" "Orthanc" "Archivum" "ratio"
+row() { printf '%-58s %10.1f %10.1f %8s\n' "$1" "$2" "$3" "$4"; }
+row "STOW-RS, 50 per request (instances/s)" "${stow[orthanc]}" "${stow[archivum]}" "$(ratio "${stow[archivum]}" "${stow[orthanc]}")"
+row "series metadata, $count instances, first request (ms)" "${first[orthanc]}" "${first[archivum]}" "$(ratio "${first[orthanc]}" "${first[archivum]}")x faster"
+row "series metadata, repeated, median of 5 (ms)" "${repeated[orthanc]}" "${repeated[archivum]}" "$(ratio "${repeated[orthanc]}" "${repeated[archivum]}")x faster"
+row "WADO-RS study retrieval, $((study_bytes / 1000000)) MB (MB/s)" "${wado[orthanc]}" "${wado[archivum]}" "$(ratio "${wado[archivum]}" "${wado[orthanc]}")"
+row "resident memory before the retrievals (MB)" "${rss_before[orthanc]}" "${rss_before[archivum]}" ""
+row "resident memory after them (MB)" "${rss_after[orthanc]}" "${rss_after[archivum]}" ""

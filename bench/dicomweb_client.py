@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""The DICOMweb client of bench/dicomweb-vs-orthanc.sh: the same requests to both servers.
+
+  stow ROOT FOLDER PER-REQUEST     POSTs every .dcm under FOLDER, PER-REQUEST parts per STOW-RS
+                                   request, on one connection; prints instances/s
+  get ROOT PATH ACCEPT [N]         GETs ROOT+PATH N times (default 1) on one connection; prints
+                                   each request's milliseconds and the bytes of the last answer
+"""
+import http.client
+import os
+import sys
+import time
+import urllib.parse
+import uuid
+
+
+def connection(root):
+    url = urllib.parse.urlsplit(root)
+    return http.client.HTTPConnection(url.hostname, url.port, timeout=600), url.path.rstrip("/")
+
+
+def stow(root, folder, per_request):
+    files = sorted(os.path.join(d, f) for d, _, names in os.walk(folder) for f in names if f.endswith(".dcm"))
+    conn, base = connection(root)
+    start = time.time()
+    for i in range(0, len(files), per_request):
+        boundary = uuid.uuid4().hex
+        parts = []
+        for path in files[i:i + per_request]:
+            with open(path, "rb") as f:
+                parts.append(b"--" + boundary.encode() + b"\r\nContent-Type: application/dicom\r\n\r\n" + f.read() + b"\r\n")
+        body = b"".join(parts) + b"--" + boundary.encode() + b"--\r\n"
+        conn.request("POST", base + "/studies", body, {
+            "Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
+            "Accept": "application/dicom+json"})
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            sys.exit(f"STOW-RS answered {response.status}")
+    print(f"{len(files) / (time.time() - start):.1f}")
+
+
+def get(root, path, accept, times):
+    conn, base = connection(root)
+    size = 0
+    for _ in range(times):
+        start = time.time()
+        conn.request("GET", base + path, headers={"Accept": accept})
+        response = conn.getresponse()
+        size = 0
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+        if response.status != 200:
+            sys.exit(f"GET {path} answered {response.status}")
+        print(f"{(time.time() - start) * 1000:.2f}")
+    print(f"bytes {size}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "stow":
+        stow(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        get(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 1)
