@@ -60,60 +60,58 @@ internal static class StowEndpoints
 
         string root = DicomWebMedia.Root(http.Request);
         var response = new DicomDataset();
-        var referenced = new List<DicomDataset>();
-        var failed = new List<DicomDataset>();
-        bool warnings = false;
         var reader = new MultipartReader(boundary, http.Request.Body) { HeadersLengthLimit = 16 * 1024 };
+        // Each part is spooled (no sync: it is not acknowledged yet), then ingested while the next
+        // is read: the durable steps of several instances overlap, as they do over several
+        // associations. At most ConcurrentIngests at once; results are kept in request order.
+        var ingests = new List<Task<PartResult>>();
+        using var concurrency = new SemaphoreSlim(ConcurrentIngests);
         int parts = 0;
+        IResult? refusal = null;
         try
         {
             while (await reader.ReadNextSectionAsync(http.RequestAborted).ConfigureAwait(false) is { } section)
             {
                 if (++parts > settings.MaxStowParts)
                 {
-                    return Results.Problem($"more than {settings.MaxStowParts} parts in one request (MaxStowParts); {referenced.Count} instances before them were stored", statusCode: StatusCodes.Status413PayloadTooLarge);
+                    refusal = Results.Problem($"more than {settings.MaxStowParts} parts in one request (MaxStowParts); the instances before them were stored", statusCode: StatusCodes.Status413PayloadTooLarge);
+                    break;
                 }
                 if (section.ContentType is { } partType && !partType.StartsWith("application/dicom", StringComparison.OrdinalIgnoreCase))
                 {
-                    failed.Add(Failure(null, CannotUnderstand));
+                    ingests.Add(Task.FromResult(new PartResult(null, Failure(null, CannotUnderstand), false)));
                     continue;
                 }
-                InstanceRecord? seen = null;
+                var spool = new FileStream(Path.Combine(archive.Store.Root, ".incoming", $"stow-{Guid.NewGuid():N}.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
                 try
                 {
-                    var outcome = await archive.Ingest.IngestFileAsync(section.Body, sourceAETitle: null, http.RequestAborted, record =>
-                    {
-                        seen = record;
-                        return study is not null && record.StudyInstanceUid != study
-                            ? $"the instance belongs to study {record.StudyInstanceUid}, not to {study} of the request"
-                            : null;
-                    }).ConfigureAwait(false);
-                    if (outcome == IngestOutcome.DifferentDuplicateRejected)
-                    {
-                        failed.Add(Failure(seen, DuplicateRejected));
-                        continue;
-                    }
-                    var item = Reference(seen!);
-                    item.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{root}/studies/{seen!.StudyInstanceUid}/series/{seen.SeriesInstanceUid}/instances/{seen.SopInstanceUid}");
-                    if (outcome == IngestOutcome.DifferentDuplicateKept)
-                    {
-                        item.SetValues(DicomTags.WarningReason, DicomVR.US, ElementsDiscarded); // another instance under this UID is kept
-                        warnings = true;
-                    }
-                    referenced.Add(item);
+                    await section.Body.CopyToAsync(spool, 256 * 1024, http.RequestAborted).ConfigureAwait(false);
+                    spool.Position = 0;
+                    await concurrency.WaitAsync(http.RequestAborted).ConfigureAwait(false);
                 }
-                catch (IngestException e)
+                catch
                 {
-                    failed.Add(Failure(seen, e.OutOfResources ? OutOfResources : seen is not null && study is not null && seen.StudyInstanceUid != study ? NotOfTheStudy : CannotUnderstand));
+                    await spool.DisposeAsync().ConfigureAwait(false); // the broken part: nothing of it stays
+                    throw;
                 }
+                ingests.Add(IngestPartAsync(archive, spool, study, root, concurrency, http.RequestAborted));
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException)
         {
             // A broken body: what was read completely before it is stored and stays; nothing of the broken part is.
+            var before = await Task.WhenAll(ingests).ConfigureAwait(false);
             int status = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-            return Results.Problem($"the request body broke off or is not well-formed multipart ({e.Message}); {referenced.Count} instances before the fault were stored", statusCode: status);
+            return Results.Problem($"the request body broke off or is not well-formed multipart ({e.Message}); {before.Count(r => r.Referenced is not null)} instances before the fault were stored", statusCode: status);
         }
+        var results = await Task.WhenAll(ingests).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+        var referenced = results.Where(r => r.Referenced is not null).Select(r => r.Referenced!).ToList();
+        var failed = results.Where(r => r.Failed is not null).Select(r => r.Failed!).ToList();
+        bool warnings = results.Any(r => r.Warning);
         if (parts == 0)
         {
             return Results.Problem("the request has no parts", statusCode: StatusCodes.Status400BadRequest);
@@ -137,6 +135,49 @@ internal static class StowEndpoints
         http.Response.ContentType = DicomWebMedia.DicomJson;
         await http.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(DicomJsonWriter.Serialize(response)), http.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
+    }
+
+    /// <summary>What one part came to: a ReferencedSOPSequence item, or a FailedSOPSequence item; and whether it carries a warning.</summary>
+    private sealed record PartResult(DicomDataset? Referenced, DicomDataset? Failed, bool Warning);
+
+    /// <summary>Most parts of one request ingested at once (their syncs overlap; more would only queue on the disk).</summary>
+    private const int ConcurrentIngests = 4;
+
+    private static async Task<PartResult> IngestPartAsync(ArchiveRuntime archive, FileStream spool, string? study, string root, SemaphoreSlim concurrency, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // the request goes on reading the next part
+        InstanceRecord? seen = null;
+        try
+        {
+            var outcome = await archive.Ingest.IngestFileAsync(spool, sourceAETitle: null, cancellationToken, record =>
+            {
+                seen = record;
+                return study is not null && record.StudyInstanceUid != study
+                    ? $"the instance belongs to study {record.StudyInstanceUid}, not to {study} of the request"
+                    : null;
+            }).ConfigureAwait(false);
+            if (outcome == IngestOutcome.DifferentDuplicateRejected)
+            {
+                return new PartResult(null, Failure(seen, DuplicateRejected), false);
+            }
+            var item = Reference(seen!);
+            item.SetString(DicomTags.RetrieveURL, DicomVR.UR, $"{root}/studies/{seen!.StudyInstanceUid}/series/{seen.SeriesInstanceUid}/instances/{seen.SopInstanceUid}");
+            if (outcome == IngestOutcome.DifferentDuplicateKept)
+            {
+                item.SetValues(DicomTags.WarningReason, DicomVR.US, ElementsDiscarded); // another instance under this UID is kept
+                return new PartResult(item, null, true);
+            }
+            return new PartResult(item, null, false);
+        }
+        catch (IngestException e)
+        {
+            return new PartResult(null, Failure(seen, e.OutOfResources ? OutOfResources : seen is not null && study is not null && seen.StudyInstanceUid != study ? NotOfTheStudy : CannotUnderstand), false);
+        }
+        finally
+        {
+            await spool.DisposeAsync().ConfigureAwait(false);
+            concurrency.Release();
+        }
     }
 
     private static DicomDataset Reference(InstanceRecord record)
