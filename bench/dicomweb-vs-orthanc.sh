@@ -26,11 +26,7 @@ trap cleanup EXIT
 dotnet build -c Release src/Archivum >/dev/null
 dotnet build -c Release bench/Archivum.Benchmarks >/dev/null
 client="python3 bench/dicomweb_client.py"
-say() { printf '%s\n' "$*" >&2; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-wait_port() { for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; say "nothing listens on $1"; return 1; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
-ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "-" }'; }
+. bench/common.sh
 
 start_orthanc() {
   mkdir -p "$work/orthanc"

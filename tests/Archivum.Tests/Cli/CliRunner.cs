@@ -12,6 +12,14 @@ internal static class CliRunner
     public static Result Archivum(params string[] args) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args]);
 
+    /// <summary>The value of a top-level attribute of a corpus file as dcmdump reads it (UIDs as numbers, not names).</summary>
+    public static string CorpusValue(string file, string keyword)
+    {
+        var dump = Run("dcmdump", "-q", "-Un", "+P", keyword, Path.Combine(Corpus, file));
+        Assert.True(dump.ExitCode == 0 && dump.Stdout.Contains('[', StringComparison.Ordinal), $"dcmdump +P {keyword} {file}: {dump.Stderr}");
+        return dump.Stdout[(dump.Stdout.IndexOf('[', StringComparison.Ordinal) + 1)..dump.Stdout.IndexOf(']', StringComparison.Ordinal)];
+    }
+
     public static Result Run(string program, params string[] args)
     {
         var start = new ProcessStartInfo(program)

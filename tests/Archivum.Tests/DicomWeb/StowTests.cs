@@ -31,11 +31,7 @@ public sealed class StowTests : IAsyncLifetime
 
     private static byte[] Corpus(string file) => File.ReadAllBytes(Path.Combine(CliRunner.Corpus, file));
 
-    private static string Tag(string file, string keyword)
-    {
-        var dump = CliRunner.Run("dcmdump", "-q", "-Un", "+P", keyword, Path.Combine(CliRunner.Corpus, file));
-        return dump.Stdout[(dump.Stdout.IndexOf('[', StringComparison.Ordinal) + 1)..dump.Stdout.IndexOf(']', StringComparison.Ordinal)];
-    }
+    private static string Tag(string file, string keyword) => CliRunner.CorpusValue(file, keyword);
 
     private static MultipartContent Body(params (string ContentType, byte[] Bytes)[] parts)
     {

@@ -37,11 +37,7 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         }
     }
 
-    private static string Tag(string file, string keyword)
-    {
-        var dump = CliRunner.Run("dcmdump", "-q", "-Un", "+P", keyword, Path.Combine(CliRunner.Corpus, file));
-        return dump.Stdout[(dump.Stdout.IndexOf('[', StringComparison.Ordinal) + 1)..dump.Stdout.IndexOf(']', StringComparison.Ordinal)];
-    }
+    private static string Tag(string file, string keyword) => CliRunner.CorpusValue(file, keyword);
 
     /// <summary>GETs a URL; returns the status, and for a 200 the parts as (Content-Type, file) split by Python's email parser.</summary>
     private async Task<(HttpStatusCode Status, List<(string ContentType, string Path)> Parts, HttpResponseMessage Response)> Retrieve(string url, string? accept = null)
