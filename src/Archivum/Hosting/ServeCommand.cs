@@ -129,6 +129,7 @@ internal static class ServeCommand
             DicomWeb.BulkEndpoints.Map(dicomWeb);
             DicomWeb.StowEndpoints.Map(dicomWeb);
             DicomWeb.DeleteEndpoints.Map(dicomWeb);
+            DicomWeb.RenderedEndpoints.Map(dicomWeb, app);
             ViewerEndpoints.Map(app, settings);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)

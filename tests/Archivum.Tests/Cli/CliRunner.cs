@@ -16,8 +16,10 @@ internal static class CliRunner
     public static string CorpusValue(string file, string keyword)
     {
         var dump = Run("dcmdump", "-q", "-Un", "+P", keyword, Path.Combine(Corpus, file));
-        Assert.True(dump.ExitCode == 0 && dump.Stdout.Contains('[', StringComparison.Ordinal), $"dcmdump +P {keyword} {file}: {dump.Stderr}");
-        return dump.Stdout[(dump.Stdout.IndexOf('[', StringComparison.Ordinal) + 1)..dump.Stdout.IndexOf(']', StringComparison.Ordinal)];
+        Assert.True(dump.ExitCode == 0 && dump.Stdout.Length > 0, $"dcmdump +P {keyword} {file}: {dump.Stderr}");
+        return dump.Stdout.Contains('[', StringComparison.Ordinal)
+            ? dump.Stdout[(dump.Stdout.IndexOf('[', StringComparison.Ordinal) + 1)..dump.Stdout.IndexOf(']', StringComparison.Ordinal)]
+            : dump.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]; // binary values are printed bare: "(0028,0010) US 128"
     }
 
     public static Result Run(string program, params string[] args)

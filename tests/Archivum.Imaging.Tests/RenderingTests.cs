@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Archivum.Dicom.Model;
+using Archivum.Imaging.Encoding;
+using Archivum.Imaging.Rendering;
+
+namespace Archivum.Imaging.Tests;
+
+/// <summary>
+/// Rendering compared with DCMTK's dcm2pnm on pydicom's corpus files (the same VOI window, its
+/// 8-bit PGM/PPM output), and the PNG checked by Python's zlib and CRC reading it back.
+/// </summary>
+public sealed class RenderingTests
+{
+    private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+
+    private static string Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program}: {stderr.Result}");
+        return stdout;
+    }
+
+    /// <summary>The samples of a binary PGM (P5) or PPM (P6) that dcm2pnm wrote.</summary>
+    private static (int Width, int Height, int Channels, byte[] Samples) ReadPnm(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        var fields = new List<string>();
+        int i = 0;
+        while (fields.Count < 4)
+        {
+            while (char.IsWhiteSpace((char)bytes[i]))
+            {
+                i++;
+            }
+            int start = i;
+            while (!char.IsWhiteSpace((char)bytes[i]))
+            {
+                i++;
+            }
+            fields.Add(System.Text.Encoding.ASCII.GetString(bytes, start, i - start));
+        }
+        i++; // the one whitespace before the samples
+        return (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), fields[0] == "P6" ? 3 : 1, bytes[i..]);
+    }
+
+    [Theory]
+    [InlineData("CT_small.dcm", "+Wm")]  // no window in the file: the frame's range
+    [InlineData("MR_small.dcm", "+Wi", "1")] // the file's first window
+    [InlineData("SC_rgb_small_odd.dcm")]          // RGB passed through
+    [InlineData("rtdose.dcm", "+Wm")]  // 32 bits allocated
+    public void Frames_render_as_dcm2pnm_renders_them(string file, params string[] window)
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"archivum-render-{Guid.NewGuid():N}.pnm");
+        try
+        {
+            Run("dcm2pnm", [.. window, "+op", Path.Combine(Corpus, file), output]);
+            var expected = ReadPnm(output);
+            var image = FrameRenderer.Render(DicomFile.Open(Path.Combine(Corpus, file)).Dataset);
+            Assert.Equal((expected.Width, expected.Height, expected.Channels), (image.Width, image.Height, image.Channels));
+            int off = 0;
+            for (int i = 0; i < image.Pixels.Length; i++)
+            {
+                off += Math.Abs(image.Pixels[i] - expected.Samples[i]) > 1 ? 1 : 0; // rounding of the window's edges may differ by one
+            }
+            Assert.True(off == 0, $"{off} of {image.Pixels.Length} samples differ from dcm2pnm's by more than one");
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [Fact]
+    public void The_PNG_reads_back_with_valid_chunks_and_the_same_pixels()
+    {
+        var image = FrameRenderer.Render(DicomFile.Open(Path.Combine(Corpus, "SC_rgb_small_odd.dcm")).Dataset);
+        string png = Path.Combine(Path.GetTempPath(), $"archivum-{Guid.NewGuid():N}.png");
+        string raw = png + ".raw";
+        try
+        {
+            File.WriteAllBytes(png, PngEncoder.Encode(image));
+            const string Read = """
+                import sys, struct, zlib
+                data = open(sys.argv[1], "rb").read()
+                assert data[:8] == b"\x89PNG\r\n\x1a\n"
+                pos, idat, header = 8, b"", None
+                while pos < len(data):
+                    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+                    body = data[pos + 8:pos + 8 + length]
+                    crc, = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+                    assert zlib.crc32(kind + body) == crc, kind
+                    if kind == b"IHDR": header = struct.unpack(">IIBBBBB", body)
+                    if kind == b"IDAT": idat += body
+                    pos += 12 + length
+                width, height, depth, colour = header[:4]
+                channels = {0: 1, 2: 3}[colour]
+                pixels = zlib.decompress(idat)
+                stride = width * channels
+                rows = [pixels[r * (stride + 1):(r + 1) * (stride + 1)] for r in range(height)]
+                assert all(row[0] == 0 for row in rows)
+                open(sys.argv[2], "wb").write(b"".join(row[1:] for row in rows))
+                print(width, height, depth, channels)
+                """;
+            Assert.Equal($"{image.Width} {image.Height} 8 3", Run("/usr/bin/python3", "-c", Read, png, raw).Trim());
+            Assert.Equal(image.Pixels, File.ReadAllBytes(raw));
+        }
+        finally
+        {
+            File.Delete(png);
+            File.Delete(raw);
+        }
+    }
+
+    [Fact]
+    public void What_cannot_be_rendered_is_refused_with_the_reason()
+    {
+        var compressed = DicomFile.Open(Path.Combine(Corpus, "JPEG2000.dcm")).Dataset;
+        Assert.Contains("codec", Assert.Throws<NotSupportedException>(() => FrameRenderer.Render(compressed)).Message, StringComparison.Ordinal);
+        var ct = DicomFile.Open(Path.Combine(Corpus, "CT_small.dcm")).Dataset;
+        Assert.Throws<NotSupportedException>(() => FrameRenderer.Render(ct, frame: 1));
+    }
+}
