@@ -115,6 +115,7 @@ internal static class ServeCommand
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();
             HttpBehaviour.AddServices(builder.Services, settings);
+            ApiDocumentation.AddServices(builder.Services);
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
             var app = builder.Build();
             HttpBehaviour.Use(app, settings);
@@ -131,6 +132,7 @@ internal static class ServeCommand
             DicomWeb.DeleteEndpoints.Map(dicomWeb);
             DicomWeb.RenderedEndpoints.Map(dicomWeb, app);
             ViewerEndpoints.Map(app, settings);
+            ApiDocumentation.Map(app);
             var log = app.Logger;
             if (archive.RecoveredWrites > 0)
             {

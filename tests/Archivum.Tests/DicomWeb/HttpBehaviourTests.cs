@@ -60,6 +60,24 @@ public sealed class HttpBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_administration_API_has_an_OpenAPI_document_and_a_page_served_from_the_program()
+    {
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await _serve.Http.GetStringAsync("api/openapi.json"))!;
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        foreach (string expected in new[] { "/api/statistics", "/api/devices/{aeTitle}", "/api/studies", "/api/conflicts" })
+        {
+            Assert.Contains(expected, paths);
+        }
+        Assert.DoesNotContain(paths, p => p.StartsWith("/dicomweb", StringComparison.Ordinal) || p.StartsWith("/viewer", StringComparison.Ordinal));
+        string page = await _serve.Http.GetStringAsync("api/docs/");
+        foreach (System.Text.RegularExpressions.Match script in System.Text.RegularExpressions.Regex.Matches(page, "src=\"([^\"]+)\""))
+        {
+            Assert.DoesNotContain("://", script.Groups[1].Value, StringComparison.Ordinal); // no CDN: the page works on a hospital network
+            Assert.Equal(HttpStatusCode.OK, (await _serve.Http.GetAsync("api/docs/" + script.Groups[1].Value)).StatusCode);
+        }
+    }
+
+    [Fact]
     public void An_origin_that_is_not_one_is_refused_at_start()
     {
         string config = Path.Combine(_dir, "bad.json");
