@@ -18,7 +18,7 @@ internal static class ImportCommand
     {
         var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.OneOrMore, Description = "files, folders (recursive), zip files, DICOMDIR media" };
         var data = new Option<string>("--data") { Description = "the archive's data folder (offline import)", DefaultValueFactory = _ => "archivum-data" };
-        var server = new Option<string?>("--server") { Description = "a running archive to send to over DICOM instead: AE@HOST[:PORT] (the port defaults to 11112)" };
+        var server = new Option<string?>("--server") { Description = "a running archive to send to instead: AE@HOST[:PORT] over DICOM (the port defaults to 11112), or its DICOMweb root URL (http://HOST:PORT/dicomweb) by STOW-RS" };
         var associations = new Option<int>("--associations", "-j") { Description = "with --server: associations to send over in parallel", DefaultValueFactory = _ => 1 };
         var connection = new ScuConnection();
         var command = new Command("import", "Import files, folders, zip files and DICOMDIR media into an archive's data folder (offline) or into a running archive (--server)") { paths, data, server, associations };
@@ -94,8 +94,12 @@ internal static class ImportCommand
         {
             throw new ArgumentException("--data and --server exclude each other: import into a data folder offline, or send to a running archive");
         }
-        var (calledAe, host, port) = ParseServer(target);
-        connection.SetTarget(calledAe, host, port);
+        bool web = Uri.TryCreate(target, UriKind.Absolute, out var root) && root.Scheme is "http" or "https";
+        if (!web)
+        {
+            var (calledAe, host, port) = ParseServer(target);
+            connection.SetTarget(calledAe, host, port);
+        }
         var progress = new TransferProgress(Console.Out, TransferProgress.IsTerminal, 0);
         string unpacked = Path.Combine(Path.GetTempPath(), "archivum-import-" + Guid.NewGuid().ToString("N"));
         try
@@ -123,7 +127,14 @@ internal static class ImportCommand
                     files.Add((path, fromFolder));
                 }
             }
-            progress = await StoreCommand.SendFilesAsync(connection, parse, files, parallel, progress, cancellationToken).ConfigureAwait(false);
+            if (web)
+            {
+                await StowUpload.SendAsync(root!, files, progress, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                progress = await StoreCommand.SendFilesAsync(connection, parse, files, parallel, progress, cancellationToken).ConfigureAwait(false);
+            }
             progress.Finish();
             return progress.Failed > 0 ? 1 : 0;
         }
