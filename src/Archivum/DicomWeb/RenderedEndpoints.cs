@@ -104,11 +104,7 @@ internal static class RenderedEndpoints
                 {
                     return Results.Problem($"transferSyntax {syntax}: the instance is stored in {stored[0].TransferSyntaxUid}; only uncompressed syntaxes can be converted here", statusCode: StatusCodes.Status406NotAcceptable);
                 }
-                var file = DicomFile.Open(archive.Store.FullPath(stored[0].RelativePath));
-                file.TransferSyntax = target;
-                var bytes = new MemoryStream();
-                await Task.Run(() => Dicom.IO.DicomFileWriter.Write(bytes, file)).ConfigureAwait(false);
-                return Results.Bytes(bytes.ToArray(), "application/dicom");
+                return Results.Stream(await Task.Run(() => StoredInstances.OpenConverted(archive.Store, stored[0], target)).ConfigureAwait(false), "application/dicom");
             }
             if (type is Png or "image/*" or "*/*")
             {

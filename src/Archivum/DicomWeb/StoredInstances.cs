@@ -1,5 +1,7 @@
 using Archivum.Archive;
 using Archivum.Archive.Query;
+using Archivum.Archive.Storage;
+using Archivum.Dicom.IO;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 
@@ -29,5 +31,22 @@ internal static class StoredInstances
         return instances.Count == 0
             ? ([], Results.Problem($"no {(level == QueryLevel.Image ? "instance" : level.ToString().ToLowerInvariant())} {uids[^1]} in the archive", statusCode: StatusCodes.Status404NotFound))
             : (instances, null);
+    }
+
+    /// <summary>
+    /// A stored instance re-encoded in another uncompressed transfer syntax, as a temporary file
+    /// (deleted when the stream is closed): large values stay in the stored file until written, so
+    /// memory holds no more than the header.
+    /// </summary>
+    public static Stream OpenConverted(FileSystemInstanceStore store, StoredInstance instance, DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(instance);
+        var dicom = DicomFile.Open(store.FullPath(instance.RelativePath));
+        dicom.TransferSyntax = syntax;
+        var converted = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        DicomFileWriter.Write(converted, dicom);
+        converted.Position = 0;
+        return converted;
     }
 }

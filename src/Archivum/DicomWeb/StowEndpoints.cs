@@ -173,6 +173,11 @@ internal static class StowEndpoints
         {
             return new PartResult(null, Failure(seen, e.OutOfResources ? OutOfResources : seen is not null && study is not null && seen.StudyInstanceUid != study ? NotOfTheStudy : CannotUnderstand), false);
         }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The spool or the store failed under this part: it is not stored, the others go on.
+            return new PartResult(null, Failure(seen, OutOfResources), false);
+        }
         finally
         {
             await spool.DisposeAsync().ConfigureAwait(false);

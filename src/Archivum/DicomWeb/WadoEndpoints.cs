@@ -93,13 +93,7 @@ internal static class WadoEndpoints
         }
         else
         {
-            // Another uncompressed syntax: re-encoded into a temporary file (large values stay in the
-            // stored file until written), then sent; memory holds no more than the header.
-            var dicom = DicomFile.Open(store.FullPath(part.Stored.RelativePath));
-            dicom.TransferSyntax = part.Syntax;
-            source = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-            DicomFileWriter.Write(source, dicom);
-            source.Position = 0;
+            source = StoredInstances.OpenConverted(store, part.Stored, part.Syntax);
         }
         await using (source.ConfigureAwait(false))
         {

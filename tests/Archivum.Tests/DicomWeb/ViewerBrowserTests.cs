@@ -44,6 +44,22 @@ public sealed class ViewerBrowserTests : IAsyncLifetime
     public void The_viewer_fetched_is_the_release_the_server_looks_for() =>
         Assert.Equal(Archivum.Hosting.ViewerEndpoints.OhifVersion, File.ReadAllText(Path.Combine(Repository, "tools", "ohif", "VERSION")).Trim());
 
+    [Fact]
+    public async Task The_viewer_serves_its_files_its_page_elsewhere_and_nothing_outside_its_folder()
+    {
+        var page = await _serve.Http.GetAsync("viewer/viewer?StudyInstanceUIDs=1.2.3");
+        Assert.True(page.IsSuccessStatusCode, "the viewer is not installed: " + await page.Content.ReadAsStringAsync());
+        Assert.Contains("window.PUBLIC_URL=\"/viewer/\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("routerBasename: '/viewer'", await _serve.Http.GetStringAsync("viewer/app-config.js"), StringComparison.Ordinal);
+        foreach (string hostile in new[] { "viewer/..%2F..%2F..%2F..%2Fetc%2Fpasswd", "viewer/%2Fetc%2Fpasswd", "viewer/../../Archivum.slnx" })
+        {
+            var answer = await _serve.Http.GetAsync(hostile);
+            string body = await answer.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("<Solution>", body, StringComparison.Ordinal);
+        }
+    }
+
     [Fact(Timeout = 300_000)]
     public async Task OHIF_lists_the_stored_studies_and_paints_a_stored_CT()
     {
