@@ -28,29 +28,6 @@ public sealed class RenderingTests
         return stdout;
     }
 
-    /// <summary>The samples of a binary PGM (P5) or PPM (P6) that dcm2pnm wrote.</summary>
-    private static (int Width, int Height, int Channels, byte[] Samples) ReadPnm(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        var fields = new List<string>();
-        int i = 0;
-        while (fields.Count < 4)
-        {
-            while (char.IsWhiteSpace((char)bytes[i]))
-            {
-                i++;
-            }
-            int start = i;
-            while (!char.IsWhiteSpace((char)bytes[i]))
-            {
-                i++;
-            }
-            fields.Add(System.Text.Encoding.ASCII.GetString(bytes, start, i - start));
-        }
-        i++; // the one whitespace before the samples
-        return (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture), fields[0] == "P6" ? 3 : 1, bytes[i..]);
-    }
-
     [Theory]
     [InlineData("CT_small.dcm", "+Wm")]  // no window in the file: the frame's range
     [InlineData("MR_small.dcm", "+Wi", "1")] // the file's first window
@@ -62,7 +39,7 @@ public sealed class RenderingTests
         try
         {
             Run("dcm2pnm", [.. window, "+op", Path.Combine(Corpus, file), output]);
-            var expected = ReadPnm(output);
+            var expected = Pnm.Read(output);
             var image = FrameRenderer.Render(DicomFile.Open(Path.Combine(Corpus, file)).Dataset);
             Assert.Equal((expected.Width, expected.Height, expected.Channels), (image.Width, image.Height, image.Channels));
             int off = 0;

@@ -10,13 +10,14 @@ namespace Archivum.Imaging.Rendering;
 /// pipeline for greyscale: stored values (Bits Stored, sign from Pixel Representation), the
 /// modality LUT's linear rescale (Rescale Slope/Intercept), then the VOI window (the data set's
 /// first Window Center/Width, else the frame's own range) with the linear function of
-/// C.11.2.1.2.1, inverted for MONOCHROME1; RGB (8 bits, either planar configuration) is passed
+/// C.11.2.1.2.1 or the VOI LUT Function the data set names, unless the caller gives its own
+/// window (a viewer's window/level), inverted for MONOCHROME1; RGB (8 bits, either planar configuration) is passed
 /// through. Compressed pixel data needs the codecs of the imaging work and is refused.
 /// </summary>
 public static class FrameRenderer
 {
     /// <summary>Renders frame <paramref name="frame"/> (0-based). Throws <see cref="NotSupportedException"/> with the reason for what it cannot render.</summary>
-    public static RenderedImage Render(DicomDataset dataset, int frame = 0)
+    public static RenderedImage Render(DicomDataset dataset, int frame = 0, VoiWindow? window = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (dataset[DicomTags.PixelData] is not DicomValueElement pixels)
@@ -67,31 +68,26 @@ public static class FrameRenderer
             }
             values[i] = raw * slope + intercept;
         }
-        var (center, width) = Window(dataset, values);
+        window ??= Window(dataset, values);
         var output = new byte[count];
         bool invert = photometric == "MONOCHROME1";
         for (int i = 0; i < count; i++)
         {
-            double x = values[i];
-            // PS3.3 C.11.2.1.2.1: linear VOI, output range 0..255.
-            double y = x <= center - 0.5 - (width - 1) / 2 ? 0
-                : x > center - 0.5 + (width - 1) / 2 ? 255
-                : ((x - (center - 0.5)) / (width - 1) + 0.5) * 255;
-            byte level = (byte)Math.Clamp(Math.Round(y), 0, 255);
+            byte level = window.Apply(values[i]);
             output[i] = invert ? (byte)(255 - level) : level;
         }
         return new RenderedImage(columns, rows, 1, output);
     }
 
-    private static (double Center, double Width) Window(DicomDataset dataset, double[] values)
+    private static VoiWindow Window(DicomDataset dataset, double[] values)
     {
         double? center = Decimal(dataset, DicomTags.WindowCenter), width = Decimal(dataset, DicomTags.WindowWidth);
         if (center is { } c && width is { } w && w >= 1)
         {
-            return (c, w);
+            return new VoiWindow(c, w, VoiWindow.FunctionNamed(dataset.GetString(DicomTags.VOILUTFunction)) ?? VoiFunction.Linear);
         }
         double min = values.Length == 0 ? 0 : values.Min(), max = values.Length == 0 ? 0 : values.Max();
-        return ((min + max) / 2 + 0.5, Math.Max(max - min + 1, 1)); // the window that maps the frame's range onto the whole output
+        return new VoiWindow((min + max) / 2 + 0.5, Math.Max(max - min + 1, 1)); // the window that maps the frame's range onto the whole output
     }
 
     private static RenderedImage Rgb(ReadOnlySpan<byte> data, int rows, int columns, bool planar)

@@ -11,11 +11,13 @@ namespace Archivum.DicomWeb;
 /// <summary>
 /// Images for people: WADO-RS <c>/rendered</c> and <c>/thumbnail</c> (PS3.18 §10.4.1.1.5) of an
 /// instance or a frame, and WADO-URI (§9) for older clients. Rendering follows the data set's
-/// own window (<see cref="FrameRenderer"/>); the answer is PNG. JPEG and compressed pixel data
-/// need the codecs of the imaging work: asking only for them is 406, with the reason.
+/// own window unless the request gives one (<see cref="FrameRenderer"/>, <see cref="RenderOptions"/>);
+/// the answer is JPEG (the default, §8.3.5.1.1) or PNG as the Accept header or contentType asks.
+/// Compressed pixel data needs the codecs of the imaging work and is answered 406 with the reason.
 /// </summary>
 internal static class RenderedEndpoints
 {
+    private const string Jpeg = "image/jpeg";
     private const string Png = "image/png";
     private const int ThumbnailSize = 128;
 
@@ -35,14 +37,27 @@ internal static class RenderedEndpoints
 
     private static IResult Render(HttpContext http, ArchiveRuntime archive, string[] uids, string frame, bool thumbnail)
     {
-        if (!DicomWebMedia.Accepts(http.Request, Png))
+        var ranges = AcceptedMediaRange.Of(http.Request);
+        // The best range that covers one of ours; among equals JPEG first, as the default is.
+        string? media = ranges.Count == 0 ? Jpeg
+            : ranges.Where(r => r.Quality > 0).Select(r => new[] { Jpeg, Png }.FirstOrDefault(r.Covers)).FirstOrDefault(m => m is not null);
+        if (media is null)
         {
-            return DicomWebMedia.NotAcceptable(http.Request, Png + " (JPEG and GIF need an encoder this build does not have yet)");
+            return DicomWebMedia.NotAcceptable(http.Request, Jpeg, Png);
         }
-        return RenderPng(archive, uids, frame, thumbnail);
+        var (options, problem) = RenderOptions.FromWadoRs(http.Request.Query);
+        if (options is null)
+        {
+            return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (thumbnail && options.MaxWidth is null)
+        {
+            options = options with { MaxWidth = ThumbnailSize, MaxHeight = ThumbnailSize };
+        }
+        return RenderImage(archive, uids, frame, options, media, enlarge: !thumbnail);
     }
 
-    private static IResult RenderPng(ArchiveRuntime archive, string[] uids, string frame, bool thumbnail)
+    private static IResult RenderImage(ArchiveRuntime archive, string[] uids, string frame, RenderOptions options, string media, bool enlarge)
     {
         if (!int.TryParse(frame, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1)
         {
@@ -62,16 +77,16 @@ internal static class RenderedEndpoints
         RenderedImage image;
         try
         {
-            image = FrameRenderer.Render(dataset, number - 1);
+            image = options.Apply(FrameRenderer.Render(dataset, number - 1, options.Window), enlarge);
         }
         catch (NotSupportedException e)
         {
             return Results.Problem($"this instance cannot be rendered: {e.Message}", statusCode: StatusCodes.Status406NotAcceptable);
         }
-        return Results.File(PngEncoder.Encode(thumbnail ? Thumbnail.Fit(image, ThumbnailSize) : image), Png);
+        return media == Png ? Results.File(PngEncoder.Encode(image), Png) : Results.File(JpegEncoder.Encode(image, options.Quality), Jpeg);
     }
 
-    /// <summary>WADO-URI (PS3.18 §9): requestType=WADO with studyUID, seriesUID, objectUID; contentType application/dicom (the stored file, or another uncompressed transferSyntax) or image/png (rendered, frameNumber).</summary>
+    /// <summary>WADO-URI (PS3.18 §9): requestType=WADO with studyUID, seriesUID, objectUID; contentType application/dicom (the stored file, or another uncompressed transferSyntax) or image/jpeg (the default) and image/png, rendered with frameNumber, windowCenter/windowWidth, rows/columns, region and imageQuality.</summary>
     private static async Task<IResult> WadoUri(HttpContext http, ArchiveRuntime archive)
     {
         var query = http.Request.Query;
@@ -106,11 +121,17 @@ internal static class RenderedEndpoints
                 }
                 return Results.Stream(await Task.Run(() => StoredInstances.OpenConverted(archive.Store, stored[0], target)).ConfigureAwait(false), "application/dicom");
             }
-            if (type is Png or "image/*" or "*/*")
+            if (type is Jpeg or Png or "image/*" or "*/*")
             {
-                return RenderPng(archive, uids, query["frameNumber"].ToString() is { Length: > 0 } f ? f : "1", thumbnail: false);
+                var (options, optionProblem) = RenderOptions.FromWadoUri(query);
+                if (options is null)
+                {
+                    return Results.Problem(optionProblem, statusCode: StatusCodes.Status400BadRequest);
+                }
+                string frame = query["frameNumber"].ToString() is { Length: > 0 } f ? f : "1";
+                return RenderImage(archive, uids, frame, options, type == Png ? Png : Jpeg, enlarge: true);
             }
         }
-        return Results.Problem($"contentType {string.Join(", ", wanted)}: this build answers application/dicom and image/png (image/jpeg, the default, needs an encoder it does not have yet)", statusCode: StatusCodes.Status406NotAcceptable);
+        return Results.Problem($"contentType {string.Join(", ", wanted)}: this server answers application/dicom, image/jpeg and image/png", statusCode: StatusCodes.Status406NotAcceptable);
     }
 }

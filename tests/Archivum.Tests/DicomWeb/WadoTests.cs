@@ -213,69 +213,6 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         Assert.Equal(HttpStatusCode.NotFound, (await Retrieve(InstanceUrl("CT_small.dcm") + "/bulkdata/00100010/0/00100020")).Status);
     }
 
-    /// <summary>Width and height from a PNG's IHDR, read by Python after checking the signature and every chunk's CRC.</summary>
-    private string PngSize(byte[] png)
-    {
-        string path = Path.Combine(archive.Folder, Guid.NewGuid().ToString("N") + ".png");
-        File.WriteAllBytes(path, png);
-        const string Read = """
-            import sys, struct, zlib
-            data = open(sys.argv[1], "rb").read()
-            assert data[:8] == b"\x89PNG\r\n\x1a\n"
-            pos, size = 8, None
-            while pos < len(data):
-                length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-                assert zlib.crc32(data[pos + 4:pos + 8 + length]) == struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])[0]
-                if kind == b"IHDR": size = struct.unpack(">II", data[pos + 8:pos + 16])
-                pos += 12 + length
-            print(size[0], size[1])
-            """;
-        var run = CliRunner.Run("/usr/bin/python3", ["-c", Read, path]);
-        Assert.True(run.ExitCode == 0, run.Stderr);
-        return run.Stdout.Trim();
-    }
-
-    [Fact]
-    public async Task Rendered_images_and_thumbnails_are_PNG_and_what_needs_a_codec_is_406()
-    {
-        string size = $"{Tag("CT_small.dcm", "Columns")} {Tag("CT_small.dcm", "Rows")}";
-        var rendered = await archive.Serve.Http.GetAsync(InstanceUrl("CT_small.dcm") + "/rendered");
-        Assert.Equal("image/png", rendered.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(size, PngSize(await rendered.Content.ReadAsByteArrayAsync()));
-        var frame = await archive.Serve.Http.GetAsync(InstanceUrl("rtdose.dcm") + "/frames/3/rendered");
-        Assert.Equal(HttpStatusCode.OK, frame.StatusCode);
-        var thumbnail = await archive.Serve.Http.GetAsync(InstanceUrl("CT_small.dcm") + "/thumbnail");
-        Assert.All(PngSize(await thumbnail.Content.ReadAsByteArrayAsync()).Split(' ').Select(int.Parse), d => Assert.InRange(d, 1, 128));
-
-        Assert.Equal(HttpStatusCode.NotAcceptable, (await archive.Serve.Http.GetAsync(InstanceUrl("JPEG2000.dcm") + "/rendered")).StatusCode);
-        using var jpeg = new HttpRequestMessage(HttpMethod.Get, InstanceUrl("CT_small.dcm") + "/rendered");
-        jpeg.Headers.TryAddWithoutValidation("Accept", "image/jpeg");
-        Assert.Equal(HttpStatusCode.NotAcceptable, (await archive.Serve.Http.SendAsync(jpeg)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await archive.Serve.Http.GetAsync(InstanceUrl("CT_small.dcm") + "/frames/2/rendered")).StatusCode);
-    }
-
-    [Fact]
-    public async Task WADO_URI_gives_the_file_a_converted_file_or_a_PNG()
-    {
-        string query = $"wado?requestType=WADO&studyUID={Tag("CT_small.dcm", "StudyInstanceUID")}&seriesUID={Tag("CT_small.dcm", "SeriesInstanceUID")}&objectUID={Tag("CT_small.dcm", "SOPInstanceUID")}";
-        string path = Path.Combine(archive.Folder, "wado.dcm");
-        var dicom = await archive.Serve.Http.GetAsync(query + "&contentType=application/dicom");
-        Assert.Equal("application/dicom", dicom.Content.Headers.ContentType!.MediaType);
-        await File.WriteAllBytesAsync(path, await dicom.Content.ReadAsByteArrayAsync());
-        Assert.Equal(DatasetListing.Of(Path.Combine(CliRunner.Corpus, "CT_small.dcm")), DatasetListing.Of(path));
-
-        var converted = await archive.Serve.Http.GetAsync(query + "&contentType=application/dicom&transferSyntax=1.2.840.10008.1.2");
-        await File.WriteAllBytesAsync(path, await converted.Content.ReadAsByteArrayAsync());
-        Assert.Contains("Little Endian Implicit", CliRunner.Run("dcmdump", "-q", "-M", path).Stdout, StringComparison.Ordinal);
-        Assert.Equal(DatasetListing.Of(Path.Combine(CliRunner.Corpus, "CT_small.dcm")), DatasetListing.Of(path));
-
-        var png = await archive.Serve.Http.GetAsync(query + "&contentType=image/jpeg,image/png");
-        Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
-        Assert.Equal(HttpStatusCode.NotAcceptable, (await archive.Serve.Http.GetAsync(query)).StatusCode); // image/jpeg by default
-        Assert.Equal(HttpStatusCode.BadRequest, (await archive.Serve.Http.GetAsync("wado?requestType=WADO&studyUID=1.2")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await archive.Serve.Http.GetAsync(query.Replace("WADO&", "WADX&", StringComparison.Ordinal))).StatusCode);
-    }
-
     [Theory]
     [InlineData("dicomweb/studies/1.2.3.4.5", null, HttpStatusCode.NotFound, "no study")]
     [InlineData("dicomweb/studies/1.2.x", null, HttpStatusCode.BadRequest, "not a UID")]
