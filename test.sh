@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Archivum and prints one summary line: "N passed, N failed[, N skipped]".
 # As root on Debian it first installs what the tests use as outside oracles (DCMTK, pydicom's
-# files, GDCM, dicom3tools, chromium and Node.js for the viewer's browser test, with the npm
+# files, GDCM, dicom3tools, argon2-cffi for password hashes, chromium and Node.js for the viewer's browser test, with the npm
 # package playwright-core that drives it), so a fresh machine needs nothing set up by hand.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,7 @@ command -v dciodvfy >/dev/null 2>&1 || need+=(dicom3tools)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+/usr/bin/python3 -c "import argon2" >/dev/null 2>&1 || need+=(python3-argon2)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing test oracles: ${need[*]}"
@@ -46,6 +47,11 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(get notExecuted)))
 done
 
+if [ "$status" -ne 0 ] && [ "$failed" = 0 ]; then
+  # dotnet test failed without a failed test: a project did not build, or a test host crashed.
+  echo "dotnet test exited with $status although no test failed: a project did not build or its test host failed (see above)" >&2
+  failed=1
+fi
 if [ "$files" = 0 ]; then
   echo "0 passed, 1 failed (no test results: the build or the test host failed)"
   exit 1

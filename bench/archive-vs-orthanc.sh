@@ -62,18 +62,6 @@ start_archivum() { # $1 = folder
 stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 # storescu over N associations at once, the studies split between them; prints seconds.
-store() { # $1 = dataset folder, $2 = associations
-  local start end parts=() i=0
-  for study in "$1"/*; do parts[$((i % $2))]+="$study "; i=$((i + 1)); done
-  start=$(now)
-  for p in "${parts[@]}"; do
-    # shellcheck disable=SC2086
-    storescu -aec "$aet" +sd +r 127.0.0.1 "$port" $p >/dev/null 2>&1 &
-  done
-  wait # this runs in a subshell: its children are the storescu processes only
-  end=$(now)
-  echo "$end - $start" | bc -l
-}
 stored() { # $1 = who, $2 = folder: instance files in its store
   if [ "$1" = orthanc ]; then find "$2/storage" -type f | wc -l; else find "$2/data/instances" -name '*.dcm' | wc -l; fi
 }

@@ -5,13 +5,26 @@
                                    request, on one connection; prints instances/s
   get ROOT PATH ACCEPT [N]         GETs ROOT+PATH N times (default 1) on one connection; prints
                                    each request's milliseconds and the bytes of the last answer
+  first ROOT PATH TAG              GETs a QIDO-RS answer; prints TAG's value in its first match
+
+Credentials, when the environment has them: ARCHIVUM_USER and ARCHIVUM_PASSWORD (HTTP Basic).
 """
+import base64
+import json
 import http.client
 import os
 import sys
 import time
 import urllib.parse
 import uuid
+
+
+def headers(extra):
+    user = os.environ.get("ARCHIVUM_USER")
+    if user:
+        token = base64.b64encode(f"{user}:{os.environ.get('ARCHIVUM_PASSWORD', '')}".encode()).decode()
+        extra = dict(extra, Authorization=f"Basic {token}")
+    return extra
 
 
 def connection(root):
@@ -30,9 +43,9 @@ def stow(root, folder, per_request):
             with open(path, "rb") as f:
                 parts.append(b"--" + boundary.encode() + b"\r\nContent-Type: application/dicom\r\n\r\n" + f.read() + b"\r\n")
         body = b"".join(parts) + b"--" + boundary.encode() + b"--\r\n"
-        conn.request("POST", base + "/studies", body, {
+        conn.request("POST", base + "/studies", body, headers({
             "Content-Type": f'multipart/related; type="application/dicom"; boundary={boundary}',
-            "Accept": "application/dicom+json"})
+            "Accept": "application/dicom+json"}))
         response = conn.getresponse()
         response.read()
         if response.status != 200:
@@ -45,7 +58,7 @@ def get(root, path, accept, times):
     size = 0
     for _ in range(times):
         start = time.time()
-        conn.request("GET", base + path, headers={"Accept": accept})
+        conn.request("GET", base + path, headers=headers({"Accept": accept}))
         response = conn.getresponse()
         size = 0
         while chunk := response.read(1 << 20):
@@ -56,8 +69,19 @@ def get(root, path, accept, times):
     print(f"bytes {size}")
 
 
+def first(root, path, tag):
+    conn, base = connection(root)
+    conn.request("GET", base + path, headers=headers({"Accept": "application/dicom+json"}))
+    response = conn.getresponse()
+    if response.status != 200:
+        sys.exit(f"GET {path} answered {response.status}")
+    print(json.loads(response.read())[0][tag]["Value"][0])
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "stow":
+    if sys.argv[1] == "first":
+        first(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif sys.argv[1] == "stow":
         stow(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
         get(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else 1)

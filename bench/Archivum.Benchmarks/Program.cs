@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts;
 // `... -- generate-studies DIR STUDIES PER-STUDY ROWS` writes a synthetic archive (StudyGenerator);
 // `... -- find-latency HOST PORT AE STUDIES QUERIES` times C-FINDs on one association (FindLatency);
+// `... -- qido-latency ROOT STUDIES QUERIES` times QIDO-RS /studies on one connection (QidoLatency);
 // `... -- query-scale DIR COUNTS...` times index queries at growing archive sizes (QueryScale).
 var inv = System.Globalization.CultureInfo.InvariantCulture;
 if (args.Length == 5 && args[0] == "generate-studies")
@@ -18,6 +19,11 @@ if (args.Length == 5 && args[0] == "generate-studies")
 if (args.Length == 6 && args[0] == "find-latency")
 {
     await FindLatency.RunAsync(args[1], int.Parse(args[2], inv), args[3], int.Parse(args[4], inv), int.Parse(args[5], inv)).ConfigureAwait(false);
+    return;
+}
+if (args.Length == 4 && args[0] == "qido-latency")
+{
+    await QidoLatency.RunAsync(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv)).ConfigureAwait(false);
     return;
 }
 if (args.Length >= 3 && args[0] == "query-scale")

@@ -3,6 +3,8 @@
 //   2. the viewer (/viewer/viewer?StudyInstanceUIDs=…) must paint the image: a viewport canvas
 //      whose pixels are not all one value.
 // Screenshots of both go to OUT. Prints one line per check ("ok …" or "FAIL …"); exit code 1 if any failed.
+// The browser signs in with HTTP Basic as ARCHIVUM_USER / ARCHIVUM_PASSWORD (the environment) when
+// the archive asks, as a person would in the browser's sign-in dialog.
 // Usage: node ohif-smoke.mjs BASE-URL STUDY-UID PATIENT-AS-LISTED OUT-FOLDER
 import { chromium } from 'playwright-core';
 
@@ -16,7 +18,11 @@ const browser = await chromium.launch({
 let failed = false;
 const report = (ok, what) => { console.log(`${ok ? 'ok' : 'FAIL'} ${what}`); failed ||= !ok; };
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const user = process.env.ARCHIVUM_USER;
+  const page = await browser.newPage({
+    viewport: { width: 1280, height: 900 },
+    ...(user ? { httpCredentials: { username: user, password: process.env.ARCHIVUM_PASSWORD ?? '' } } : {}),
+  });
   page.on('pageerror', e => console.log(`page error: ${e}`));
   page.on('response', async r => {
     if (r.status() >= 400) console.log(`HTTP ${r.status()} ${r.request().method()} ${r.url()} (Accept: ${r.request().headers()['accept']})`);

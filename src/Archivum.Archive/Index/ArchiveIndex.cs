@@ -76,6 +76,30 @@ public sealed class ArchiveIndex : IAsyncDisposable
         return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
     }
 
+    /// <summary>The Patient ID of a stored study (for audit records), or null when the study is not indexed.</summary>
+    public string? PatientOfStudy(string studyUid)
+    {
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT p.patient_id FROM studies s JOIN patients p ON p.id = s.patient_ref WHERE s.study_uid = $uid";
+        command.Parameters.AddWithValue("$uid", studyUid);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>The study and Patient ID of a stored instance (for audit records), or null when it is not indexed.</summary>
+    public (string StudyUid, string PatientId)? StudyOfInstance(string sopInstanceUid)
+    {
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT st.study_uid, p.patient_id FROM instances i JOIN series se ON se.id = i.series_ref
+            JOIN studies st ON st.id = se.study_ref JOIN patients p ON p.id = st.patient_ref WHERE i.sop_instance_uid = $uid
+            """;
+        command.Parameters.AddWithValue("$uid", sopInstanceUid);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Writer is not null)

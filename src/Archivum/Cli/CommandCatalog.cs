@@ -16,5 +16,8 @@ internal static class CommandCatalog
         yield return Network.FindCommand.Create();
         yield return Network.MoveCommand.Create();
         yield return Network.GetCommand.Create();
+        yield return Security.UserCommand.Create();
+        yield return Security.TokenCommand.Create();
+        yield return Security.AuditCommand.Create();
     }
 }

@@ -5,6 +5,10 @@ using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 using Microsoft.AspNetCore.Routing;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -21,9 +25,10 @@ internal static class BulkEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string path) =>
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
+        secured.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string path) =>
             BulkDataAsync(http, archive, [study, series, instance], path));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frames) =>
+        secured.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frames) =>
             FramesAsync(http, archive, [study, series, instance], frames));
     }
 

@@ -2,6 +2,10 @@ using Archivum.Archive;
 using Archivum.Archive.Query;
 using Microsoft.AspNetCore.Routing;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -14,11 +18,12 @@ internal static class DeleteEndpoints
 {
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapDelete("/studies/{study}", (ArchiveRuntime archive, string study, CancellationToken ct) =>
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);
+        secured.MapDelete("/studies/{study}", (ArchiveRuntime archive, string study, CancellationToken ct) =>
             DeleteAsync(archive, QueryLevel.Study, [study], ct));
-        web.MapDelete("/studies/{study}/series/{series}", (ArchiveRuntime archive, string study, string series, CancellationToken ct) =>
+        secured.MapDelete("/studies/{study}/series/{series}", (ArchiveRuntime archive, string study, string series, CancellationToken ct) =>
             DeleteAsync(archive, QueryLevel.Series, [study, series], ct));
-        web.MapDelete("/studies/{study}/series/{series}/instances/{instance}", (ArchiveRuntime archive, string study, string series, string instance, CancellationToken ct) =>
+        secured.MapDelete("/studies/{study}/series/{series}/instances/{instance}", (ArchiveRuntime archive, string study, string series, string instance, CancellationToken ct) =>
             DeleteAsync(archive, QueryLevel.Image, [study, series, instance], ct));
     }
 

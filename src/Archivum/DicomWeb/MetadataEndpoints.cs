@@ -2,6 +2,10 @@ using Archivum.Archive;
 using Archivum.Archive.Query;
 using Microsoft.AspNetCore.Routing;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -14,11 +18,12 @@ internal static class MetadataEndpoints
 {
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapGet("/studies/{study}/metadata", (HttpContext http, ArchiveRuntime archive, string study) =>
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
+        secured.MapGet("/studies/{study}/metadata", (HttpContext http, ArchiveRuntime archive, string study) =>
             MetadataAsync(http, archive, QueryLevel.Study, study));
-        web.MapGet("/studies/{study}/series/{series}/metadata", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
+        secured.MapGet("/studies/{study}/series/{series}/metadata", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
             MetadataAsync(http, archive, QueryLevel.Series, study, series));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
+        secured.MapGet("/studies/{study}/series/{series}/instances/{instance}/metadata", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
             MetadataAsync(http, archive, QueryLevel.Image, study, series, instance));
     }
 

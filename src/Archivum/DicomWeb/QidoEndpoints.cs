@@ -5,6 +5,10 @@ using Archivum.Dicom.Json;
 using Archivum.Dicom.Model;
 using Microsoft.AspNetCore.Routing;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -19,12 +23,13 @@ internal static class QidoEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapGet("/studies", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Study, [], []));
-        web.MapGet("/series", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Series, [], []));
-        web.MapGet("/instances", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Image, [], []));
-        web.MapGet("/studies/{study}/series", (HttpContext http, ArchiveRuntime archive, string study) => SearchAsync(http, archive, QueryLevel.Series, Study, [study]));
-        web.MapGet("/studies/{study}/instances", (HttpContext http, ArchiveRuntime archive, string study) => SearchAsync(http, archive, QueryLevel.Image, Study, [study]));
-        web.MapGet("/studies/{study}/series/{series}/instances", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Query).Audited(AuditEvents.Query, AuditAction.Execute);
+        secured.MapGet("/studies", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Study, [], []));
+        secured.MapGet("/series", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Series, [], []));
+        secured.MapGet("/instances", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Image, [], []));
+        secured.MapGet("/studies/{study}/series", (HttpContext http, ArchiveRuntime archive, string study) => SearchAsync(http, archive, QueryLevel.Series, Study, [study]));
+        secured.MapGet("/studies/{study}/instances", (HttpContext http, ArchiveRuntime archive, string study) => SearchAsync(http, archive, QueryLevel.Image, Study, [study]));
+        secured.MapGet("/studies/{study}/series/{series}/instances", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
             SearchAsync(http, archive, QueryLevel.Image, StudyAndSeries, [study, series]));
     }
 

@@ -6,6 +6,10 @@ using Archivum.Imaging.Encoding;
 using Archivum.Imaging.Rendering;
 using Microsoft.AspNetCore.Routing;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -24,15 +28,16 @@ internal static class RenderedEndpoints
     public static void Map(RouteGroupBuilder web, WebApplication app)
     {
         const string Instance = "/studies/{study}/series/{series}/instances/{instance}";
-        web.MapGet(Instance + "/rendered", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
+        secured.MapGet(Instance + "/rendered", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
             Render(http, archive, [study, series, instance], "1", thumbnail: false));
-        web.MapGet(Instance + "/frames/{frame}/rendered", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frame) =>
+        secured.MapGet(Instance + "/frames/{frame}/rendered", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frame) =>
             Render(http, archive, [study, series, instance], frame, thumbnail: false));
-        web.MapGet(Instance + "/thumbnail", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
+        secured.MapGet(Instance + "/thumbnail", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
             Render(http, archive, [study, series, instance], "1", thumbnail: true));
-        web.MapGet(Instance + "/frames/{frame}/thumbnail", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frame) =>
+        secured.MapGet(Instance + "/frames/{frame}/thumbnail", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frame) =>
             Render(http, archive, [study, series, instance], frame, thumbnail: true));
-        app.MapGet("/wado", WadoUri);
+        app.MapGet("/wado", WadoUri).RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesTransferred, AuditAction.Read);
     }
 
     private static IResult Render(HttpContext http, ArchiveRuntime archive, string[] uids, string frame, bool thumbnail)

@@ -10,6 +10,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -27,8 +31,9 @@ internal static class StowEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapPost("/studies", (HttpContext http, ArchiveRuntime archive, ServeSettings settings) => StoreAsync(http, archive, settings, null));
-        web.MapPost("/studies/{study}", (HttpContext http, ArchiveRuntime archive, ServeSettings settings, string study) => StoreAsync(http, archive, settings, study));
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Store).Audited(AuditEvents.InstancesTransferred, AuditAction.Create);
+        secured.MapPost("/studies", (HttpContext http, ArchiveRuntime archive, ServeSettings settings) => StoreAsync(http, archive, settings, null));
+        secured.MapPost("/studies/{study}", (HttpContext http, ArchiveRuntime archive, ServeSettings settings, string study) => StoreAsync(http, archive, settings, study));
     }
 
     private static async Task<IResult> StoreAsync(HttpContext http, ArchiveRuntime archive, ServeSettings settings, string? study)

@@ -6,6 +6,10 @@ using Archivum.Dicom.IO;
 using Archivum.Dicom.Model;
 using Microsoft.AspNetCore.Routing;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.DicomWeb;
 
 /// <summary>
@@ -22,11 +26,12 @@ internal static class WadoEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        web.MapGet("/studies/{study}", (HttpContext http, ArchiveRuntime archive, string study) =>
+        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesTransferred, AuditAction.Read);
+        secured.MapGet("/studies/{study}", (HttpContext http, ArchiveRuntime archive, string study) =>
             RetrieveAsync(http, archive, QueryLevel.Study, study));
-        web.MapGet("/studies/{study}/series/{series}", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
+        secured.MapGet("/studies/{study}/series/{series}", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
             RetrieveAsync(http, archive, QueryLevel.Series, study, series));
-        web.MapGet("/studies/{study}/series/{series}/instances/{instance}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
+        secured.MapGet("/studies/{study}/series/{series}/instances/{instance}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
             RetrieveAsync(http, archive, QueryLevel.Image, study, series, instance));
     }
 

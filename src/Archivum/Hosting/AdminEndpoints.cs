@@ -1,5 +1,9 @@
 using Archivum.Archive;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.Hosting;
 
 /// <summary>
@@ -13,7 +17,7 @@ internal static class AdminEndpoints
 
     public static void Map(WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequirePrivilege(Privilege.Administer);
         api.MapGet("/statistics", (ArchiveRuntime archive) => Results.Json(archive.Statistics()));
         api.MapGet("/events", (ArchiveRuntime archive, string? kind, int? limit, long? before) =>
         {

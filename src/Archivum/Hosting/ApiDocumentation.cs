@@ -24,7 +24,7 @@ internal static class ApiDocumentation
 
     public static void Map(WebApplication app)
     {
-        app.MapOpenApi("/api/openapi.json");
-        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Archivum API").WithOpenApiRoutePattern("/api/openapi.json"));
+        app.MapOpenApi("/api/openapi.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Archivum API").WithOpenApiRoutePattern("/api/openapi.json")).AllowAnonymous();
     }
 }

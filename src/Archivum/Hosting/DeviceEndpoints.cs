@@ -4,6 +4,10 @@ using Archivum.Dicom.Network.Negotiation;
 using Archivum.Dicom.Network.Services;
 using Archivum.Dicom.Network.UpperLayer;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.Hosting;
 
 /// <summary>
@@ -17,7 +21,7 @@ internal static class DeviceEndpoints
 
     public static void Map(WebApplication app)
     {
-        var devices = app.MapGroup("/api/devices");
+        var devices = app.MapGroup("/api/devices").RequirePrivilege(Privilege.Administer);
         devices.MapGet("/", (ArchiveRuntime archive) => Results.Json(archive.Devices.All));
         devices.MapGet("/{aeTitle}", (ArchiveRuntime archive, string aeTitle) =>
             archive.Devices.Find(aeTitle) is { } device ? Results.Json(device) : NotFound(aeTitle));

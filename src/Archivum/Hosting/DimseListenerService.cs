@@ -12,7 +12,7 @@ namespace Archivum.Hosting;
 /// storage of every storage SOP class in every transfer syntax, and the query/retrieve models
 /// (C-GET with the requestor as storage SCP), all answered by the archive.
 /// </summary>
-internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, Archive.Audit.AuditWriter auditWriter, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
 
@@ -36,11 +36,12 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             ServeLog.UnknownCallingAE(log, request.CallingAETitle, request.RemoteEndPoint?.ToString() ?? "?");
             return ValueTask.FromResult<AssociationRejection?>(AssociationRejection.CallingAETitleNotRecognized);
         };
+        var audit = new DimseAudit(auditWriter, archive.Index);
         var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers
         {
-            Store = new ArchiveStoreHandler(archive.Ingest, access),
-            Find = new ArchiveFindHandler(archive.Query, access),
-            Retrieve = new ArchiveRetrieveHandler(archive.Query, archive.Store, access),
+            Store = new AuditingStoreHandler(new ArchiveStoreHandler(archive.Ingest, access), audit),
+            Find = new AuditingFindHandler(new ArchiveFindHandler(archive.Query, access), audit),
+            Retrieve = new AuditingRetrieveHandler(new ArchiveRetrieveHandler(archive.Query, archive.Store, access), audit),
             MoveDestinations = new DeviceMoveDestinations(ae => archive.Devices.Find(ae) is { MayReceive: true } device ? device : null, settings.AETitle),
             NAction = new StorageCommitmentHandler(archive, settings.AETitle, logger: loggers.CreateLogger<StorageCommitmentHandler>()),
         }, loggers.CreateLogger<DimseServiceDispatcher>());

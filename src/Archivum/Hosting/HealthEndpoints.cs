@@ -7,9 +7,9 @@ internal static class HealthEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/healthz", () => Results.Text("ok\n")).AllowAnonymous();
         app.MapGet("/readyz", (ArchiveRuntime archive) => archive.NotReadyReason() is { } reason
             ? Results.Json(new { status = "not ready", reason }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new { status = "ready" }));
+            : Results.Json(new { status = "ready" })).AllowAnonymous();
     }
 }

@@ -98,8 +98,23 @@ internal static class ServeCommand
         {
             return Fail($"cannot open the archive in {settings.DataFolder}: {e.Message}");
         }
-        await using (archive.ConfigureAwait(false))
+        Archive.Security.SecurityStore security;
+        Archive.Audit.AuditTrail trail;
+        try
         {
+            security = Archive.Security.SecurityStore.Open(archive.Options.DataFolder);
+            trail = Archive.Audit.AuditTrail.Open(archive.Options.DataFolder, settings.AETitle);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            await archive.DisposeAsync().ConfigureAwait(false);
+            return Fail($"cannot open the accounts or the audit trail in {settings.DataFolder}: {e.Message}");
+        }
+        var audit = new Archive.Audit.AuditWriter(trail, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using (archive.ConfigureAwait(false))
+        await using (audit.ConfigureAwait(false))
+        {
+            Security.SecuritySetup.EnsureInitialAdmin(security, archive, audit);
             foreach (var (ae, device) in settings.Devices)
             {
                 // Devices of the configuration file are (re)registered at every start; the API's changes to others persist.
@@ -115,11 +130,14 @@ internal static class ServeCommand
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();
             HttpBehaviour.AddServices(builder.Services, settings);
+            Security.SecuritySetup.AddServices(builder.Services, security, audit);
             ApiDocumentation.AddServices(builder.Services);
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
             var app = builder.Build();
             HttpBehaviour.Use(app, settings);
+            Security.SecuritySetup.Use(app);
             HealthEndpoints.Map(app);
+            AuditEndpoints.Map(app);
             AdminEndpoints.Map(app);
             DeviceEndpoints.Map(app);
             StudyEndpoints.Map(app);
@@ -147,8 +165,10 @@ internal static class ServeCommand
                 return Fail(e.Message.StartsWith("cannot listen", StringComparison.Ordinal) ? e.Message : $"cannot listen on {settings.ListenAddress}:{settings.HttpPort}: {e.Message}");
             }
             ServeLog.Serving(log, settings.AETitle, archive.Options.DataFolder, settings.ListenAddress, settings.DicomPort, settings.HttpPort);
+            audit.Record(Security.SecuritySetup.ApplicationActivity(Archive.Audit.AuditEventTypes.ApplicationStart, settings));
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
+            audit.Record(Security.SecuritySetup.ApplicationActivity(Archive.Audit.AuditEventTypes.ApplicationStop, settings));
             return 0;
         }
     }

@@ -60,6 +60,9 @@ public sealed class ServeSettings
     /// <summary>Origins allowed to call the HTTP API and DICOMweb from a browser (CORS), e.g. "https://viewer.hospital.org"; none by default.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
+    /// <summary>Authentication and its limits (Archivum:Security:…).</summary>
+    public SecuritySettings Security { get; set; } = new();
+
     /// <summary>Known remote AEs by AE title (C-MOVE destinations): "Devices": { "WORKSTATION": { "Host": "10.0.0.5", "Port": 104 } }.</summary>
     public Dictionary<string, DeviceSettings> Devices { get; set; } = new(StringComparer.Ordinal);
 

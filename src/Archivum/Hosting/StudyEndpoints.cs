@@ -4,6 +4,10 @@ using Archivum.Archive.Query;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.Hosting;
 
 /// <summary>
@@ -74,10 +78,10 @@ internal static class StudyEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
             }
-        });
-        api.MapDelete("/studies/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Study, uid, ct));
-        api.MapDelete("/series/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Series, uid, ct));
-        api.MapDelete("/instances/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Image, uid, ct));
+        }).RequirePrivilege(Privilege.Query).Audited(AuditEvents.Query, AuditAction.Execute);
+        api.MapDelete("/studies/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Study, uid, ct)).RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);
+        api.MapDelete("/series/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Series, uid, ct)).RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);
+        api.MapDelete("/instances/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Image, uid, ct)).RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);
     }
 
     private static readonly DicomTag[] Listed =

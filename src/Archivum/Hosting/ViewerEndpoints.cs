@@ -1,6 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.StaticFiles;
 
+using Archivum.Archive.Security;
+using Archivum.Hosting.Security;
+
 namespace Archivum.Hosting;
 
 /// <summary>
@@ -23,15 +26,17 @@ internal static class ViewerEndpoints
         {
             app.MapGet(BasePath + "/{**path}", () => Results.Problem(
                 $"the OHIF viewer is not installed: run tools/ohif/fetch.sh (needs npm), or set ViewerFolder to a folder holding OHIF's dist/ (it looked in {settings.ViewerFolder ?? "viewer/ beside the program and third_party/ohif/" + OhifVersion + "/dist above it"})",
-                statusCode: StatusCodes.Status404NotFound));
+                statusCode: StatusCodes.Status404NotFound)).RequirePrivilege(Privilege.Query);
             return;
         }
         string index = Path.Combine(folder, "index.html");
         var types = new FileExtensionContentTypeProvider();
         types.Mappings[".wasm"] = "application/wasm";
         types.Mappings[".mjs"] = "text/javascript";
-        app.MapGet(BasePath + "/app-config.js", () => Results.Text(AppConfig, "text/javascript", Encoding.UTF8));
-        app.MapGet(BasePath + "/{**path}", (string? path) =>
+        // The viewer asks for sign-in (the browser then sends the same credentials with its DICOMweb requests); what it may show is decided there.
+        var viewer = app.MapGroup(BasePath).RequirePrivilege(Privilege.Query);
+        viewer.MapGet("/app-config.js", () => Results.Text(AppConfig, "text/javascript", Encoding.UTF8));
+        viewer.MapGet("/{**path}", (string? path) =>
         {
             string full = Path.GetFullPath(Path.Combine(folder, path ?? ""));
             if (path is { Length: > 0 } && full.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(full) && !full.EndsWith("index.html", StringComparison.Ordinal))

@@ -22,21 +22,43 @@ internal static class CliRunner
             : dump.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]; // binary values are printed bare: "(0028,0010) US 128"
     }
 
-    public static Result Run(string program, params string[] args)
+    public static Result Run(string program, params string[] args) => RunWith(new Dictionary<string, string>(), program, args);
+
+    public static Result RunWith(IReadOnlyDictionary<string, string> environment, string program, params string[] args) => Execute(environment, program, args, null);
+
+    /// <summary>The executable with these environment variables set (credentials, which never go on a command line).</summary>
+    public static Result ArchivumWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunWith(environment, "dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args]);
+
+    /// <summary>The executable with <paramref name="input"/> on its standard input (a password for --password-stdin).</summary>
+    public static Result ArchivumWithInput(string input, params string[] args) =>
+        Execute(new Dictionary<string, string>(), "dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args], input);
+
+    private static Result Execute(IReadOnlyDictionary<string, string> environment, string program, string[] args, string? input)
     {
         var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
         // DCMTK's network tools wait ~40 ms per message for a delayed ACK without it (FIELD-NOTES).
         start.Environment["TCP_NODELAY"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))

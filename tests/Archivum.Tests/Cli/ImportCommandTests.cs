@@ -63,7 +63,11 @@ public sealed class ImportCommandTests : IDisposable
         string source = WriteMedia();
         await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "served"));
 
-        var import = CliRunner.Archivum("import", "--server", $"http://127.0.0.1:{serve.HttpPort}/dicomweb", source);
+        var unauthenticated = CliRunner.Archivum("import", "--server", $"http://127.0.0.1:{serve.HttpPort}/dicomweb", source);
+        Assert.Equal(1, unauthenticated.ExitCode);
+        Assert.Contains("401", unauthenticated.Stdout + unauthenticated.Stderr, StringComparison.Ordinal);
+        var credentials = new Dictionary<string, string> { ["ARCHIVUM_USER"] = ServeProcess.InitialAdminUser, ["ARCHIVUM_PASSWORD"] = serve.InitialAdminPassword };
+        var import = CliRunner.ArchivumWith(credentials, "import", "--server", $"http://127.0.0.1:{serve.HttpPort}/dicomweb", source);
 
         // As over DICOM: four instances, CT_small again a success, the truncated file refused by the archive (its reason given).
         Assert.Equal(1, import.ExitCode);

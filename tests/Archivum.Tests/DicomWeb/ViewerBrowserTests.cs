@@ -74,7 +74,14 @@ public sealed class ViewerBrowserTests : IAsyncLifetime
 
         string artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts", "viewer")).FullName;
         // The names as OHIF's study list shows them (family, given) for CT_small's CompressedSamples^CT1.
-        var run = await Task.Run(() => CliRunner.Run("node", [Path.Combine(browser, "ohif-smoke.mjs"), $"http://127.0.0.1:{_serve.HttpPort}",
+        using (var anonymous = new HttpClient { BaseAddress = _serve.Http.BaseAddress })
+        {
+            var refused = await anonymous.GetAsync("viewer/");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode); // the browser is asked to sign in first
+            Assert.Contains("Basic", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        }
+        var credentials = new Dictionary<string, string> { ["ARCHIVUM_USER"] = ServeProcess.InitialAdminUser, ["ARCHIVUM_PASSWORD"] = _serve.InitialAdminPassword };
+        var run = await Task.Run(() => CliRunner.RunWith(credentials, "node", [Path.Combine(browser, "ohif-smoke.mjs"), $"http://127.0.0.1:{_serve.HttpPort}",
             "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322", "CompressedSamples, CT1", artifacts]));
         Assert.True(run.ExitCode == 0, $"{run.Stdout}{run.Stderr}\nscreenshots in {artifacts}");
         Assert.Contains("ok study list", run.Stdout, StringComparison.Ordinal);

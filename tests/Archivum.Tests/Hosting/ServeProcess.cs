@@ -65,6 +65,7 @@ internal sealed class ServeProcess : IAsyncDisposable
                 using var response = await serve.Http.GetAsync("healthz");
                 if (response.IsSuccessStatusCode)
                 {
+                    serve.SignIn(InitialAdminUser, serve.InitialAdminPassword);
                     return serve;
                 }
             }
@@ -77,6 +78,16 @@ internal sealed class ServeProcess : IAsyncDisposable
         await serve.DisposeAsync();
         throw new TimeoutException($"archivum serve did not answer /healthz within 30 s: {serve.Output}");
     }
+
+    public const string InitialAdminUser = "admin";
+
+    /// <summary>The password the first start gave the admin account (the file it wrote in the data folder).</summary>
+    public string InitialAdminPassword => File.ReadAllText(Path.Combine(DataFolder, "initial-admin-password")).Trim();
+
+    /// <summary>Makes <see cref="Http"/> send these Basic credentials (tests of other roles switch; null: none).</summary>
+    public void SignIn(string? user, string? password) =>
+        Http.DefaultRequestHeaders.Authorization = user is null ? null
+            : new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
 
     /// <summary>Kills the server outright (SIGKILL), as a power cut or the OOM killer would.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

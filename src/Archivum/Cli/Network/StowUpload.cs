@@ -41,6 +41,7 @@ internal static class StowUpload
         }
         progress = progress.WithTotal(instances.Count + progress.Failed + progress.Skipped);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+        http.DefaultRequestHeaders.Authorization = WebCredentials.FromEnvironment();
         var studies = new Uri(root.ToString().TrimEnd('/') + "/studies");
         for (int start = 0; start < instances.Count;)
         {

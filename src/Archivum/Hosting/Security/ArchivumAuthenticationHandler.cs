@@ -1,0 +1,147 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Archivum.Archive.Audit;
+using Archivum.Archive.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Archivum.Hosting.Security;
+
+/// <summary>
+/// HTTP Basic with a local account, and <c>Bearer arc_…</c> personal API tokens. Basic over plain
+/// HTTP from another machine is refused unless <c>Security:AllowBasicOverHttp</c> says otherwise
+/// (the password would cross the network in clear). Each fresh check, success or failure, goes to
+/// the audit trail (User Authentication; a lockout or a refused token also as a Security Alert);
+/// the client only hears 401.
+/// </summary>
+internal sealed class ArchivumAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    CredentialCheck credentials, ServeSettings settings, AuditWriter audit)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Archivum";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string header = Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(Basic(header["Basic ".Length..].Trim()));
+        }
+        if (header.StartsWith("Bearer arc_", StringComparison.Ordinal))
+        {
+            return Task.FromResult(Token(header["Bearer ".Length..].Trim()));
+        }
+        return Task.FromResult(AuthenticateResult.NoResult());
+    }
+
+    private AuthenticateResult Basic(string encoded)
+    {
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            return AuthenticateResult.Fail("the Basic credentials are not base64");
+        }
+        int colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            return AuthenticateResult.Fail("the Basic credentials are not user:password");
+        }
+        string user = decoded[..colon], password = decoded[(colon + 1)..];
+        if (!Request.IsHttps && !IsLoopback() && !settings.Security.AllowBasicOverHttp)
+        {
+            Alert(user, AuditEventTypes.NodeAuthentication, "Basic credentials sent over plain HTTP from another machine, refused (use HTTPS, or set Security:AllowBasicOverHttp)");
+            return AuthenticateResult.Fail("Basic authentication over plain HTTP is refused from another machine: use HTTPS");
+        }
+        var (result, fresh) = credentials.Password(user, password);
+        if (fresh)
+        {
+            AuditLogin(user, result, "password");
+        }
+        return result.Succeeded ? Success(result.User!, "basic") : AuthenticateResult.Fail("the user name or password is wrong, or the account is locked or disabled");
+    }
+
+    private AuthenticateResult Token(string token)
+    {
+        var (result, fresh) = credentials.Token(token);
+        if (fresh || !result.Succeeded)
+        {
+            AuditLogin(result.User?.Name ?? "unknown", result, "API token");
+        }
+        return result.Succeeded ? Success(result.User!, "token") : AuthenticateResult.Fail("the token is unknown, expired or revoked");
+    }
+
+    private static AuthenticateResult Success(UserAccount user, string method)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, RolePrivileges.Name(user.Role)), new Claim(ArchivumClaims.Method, method)],
+            SchemeName, ClaimTypes.Name, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private bool IsLoopback() => Context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+
+    private void AuditLogin(string user, LoginResult result, string how)
+    {
+        string address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        audit.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, result.Succeeded ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+        {
+            EventType = AuditEventTypes.Login,
+            User = user,
+            Role = result.User is { } account ? RolePrivileges.Name(account.Role) : null,
+            Address = address,
+            Detail = result.Succeeded ? $"login by {how}" : $"login by {how} refused: {Describe(result)}",
+        });
+        if (result.Failure is LoginFailure.LockedOut && result.User?.FailedLogins == SecurityStore.FailuresBeforeLockout)
+        {
+            Alert(user, AuditEventTypes.UseOfRestrictedFunction, $"account {user} locked after {SecurityStore.FailuresBeforeLockout} failed logins in a row (until {result.LockedUntil:HH:mm:ss}Z)");
+        }
+        else if (result.Failure is LoginFailure.UnknownToken or LoginFailure.RevokedToken or LoginFailure.ExpiredToken)
+        {
+            Alert(user, AuditEventTypes.NodeAuthentication, $"refused API token: {Describe(result)}");
+        }
+    }
+
+    private void Alert(string user, AuditCode type, string detail) =>
+        audit.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Execute, AuditOutcome.MinorFailure)
+        {
+            EventType = type,
+            User = user,
+            Address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            Detail = detail,
+        });
+
+    private static string Describe(LoginResult result) => result.Failure switch
+    {
+        LoginFailure.UnknownUser => "no such user",
+        LoginFailure.WrongPassword => "wrong password",
+        LoginFailure.Disabled => "account disabled",
+        LoginFailure.LockedOut => $"account locked until {result.LockedUntil:HH:mm:ss}Z",
+        LoginFailure.UnknownToken => "unknown token",
+        LoginFailure.ExpiredToken => "expired token",
+        LoginFailure.RevokedToken => "revoked token",
+        _ => result.Failure.ToString(),
+    };
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Basic realm=\"Archivum\", charset=\"UTF-8\"";
+        Response.Headers.Append("WWW-Authenticate", "Bearer realm=\"Archivum\"");
+        await Results.Problem("authentication is required: HTTP Basic with an Archivum account, or Authorization: Bearer with an API token",
+            statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context).ConfigureAwait(false);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await Results.Problem($"the role {Context.User.FindFirstValue(ClaimTypes.Role)} may not do this", statusCode: StatusCodes.Status403Forbidden)
+            .ExecuteAsync(Context).ConfigureAwait(false);
+    }
+}
