@@ -2,7 +2,7 @@
 # Side by side: Archivum's DICOMweb and Orthanc's DICOMweb plugin (Debian's orthanc and
 # orthanc-dicomweb, SQLite, default settings), same generated CT study, same client
 # (bench/dicomweb_client.py, one HTTP connection), in the same run. Prints both and the ratio:
-#   1. STOW-RS of CT instances, 50 per request (instances/s);
+#   1. STOW-RS of STOW_INSTANCES CT instances (a study of their own), 50 per request (instances/s);
 #   2. WADO-RS series metadata of the whole series: the first request, and the median of 5
 #      repeated ones (ms);
 #   3. WADO-RS retrieval of the whole study, stored transfer syntax (MB/s, median of 3), and the
@@ -11,7 +11,8 @@
 #      associations): the typical worklist query (name wildcard, a month of dates, a modality)
 #      and an exact Study Instance UID, median and p95 (ms), from one kept-alive connection.
 # In a private network namespace (Orthanc listens on every interface whatever its configuration says).
-# Usage: bench/dicomweb-vs-orthanc.sh [CT_INSTANCES=500] [QIDO_INSTANCES=100000]   (as root, for unshare)
+#   The CT_INSTANCES study (stored by STOW-RS first, untimed) is the one of 2 and 3.
+# Usage: bench/dicomweb-vs-orthanc.sh [CT_INSTANCES=500] [QIDO_INSTANCES=100000] [STOW_INSTANCES=2000]   (as root, for unshare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${ARCHIVUM_BENCH_NETNS:-}" ]; then
@@ -20,6 +21,7 @@ fi
 ip link set lo up
 count=${1:-500}
 qido_count=${2:-100000}
+stow_count=${3:-2000}
 command -v Orthanc >/dev/null || { echo "Orthanc is missing: apt-get install orthanc orthanc-dicomweb" >&2; exit 2; }
 [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || { echo "Orthanc's DICOMweb plugin is missing: apt-get install orthanc-dicomweb" >&2; exit 2; }
 
@@ -55,12 +57,16 @@ start_archivum() {
 
 say "generating $count 512x512 CT instances (one study, one series)..."
 dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/ct" 1 "$count" 512
+say "generating $stow_count more (another study) for the STOW-RS figure..."
+dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/stow" 2 "$stow_count" 512
+rm -rf "$work/stow/000000" # the generator's study 0 is the one above: keep study 1, other UIDs
 study_bytes=$(du -sb "$work/ct" | cut -f1)
 declare -A stow first repeated wado rss_before rss_after
 for who in orthanc archivum; do
   "start_$who"
-  say "$who: STOW-RS of $count instances..."
-  stow[$who]=$($client stow "$root" "$work/ct" 50)
+  say "$who: STOW-RS of $stow_count instances, then of the $count of the study read back..."
+  stow[$who]=$($client stow "$root" "$work/stow" 50)
+  $client stow "$root" "$work/ct" 50 >/dev/null
   study=$($client first "$root" /studies 0020000D)
   series=$($client first "$root" "/studies/$study/series" 0020000E)
   times=$($client get "$root" "/studies/$study/series/$series/metadata" "application/dicom+json" 6)
@@ -96,7 +102,7 @@ done
 
 printf '\n%-58s %10s %10s %8s\n' "" "Orthanc" "Archivum" "ratio"
 row() { printf '%-58s %10.1f %10.1f %8s\n' "$1" "$2" "$3" "$4"; }
-row "STOW-RS, 50 per request (instances/s)" "${stow[orthanc]}" "${stow[archivum]}" "$(ratio "${stow[archivum]}" "${stow[orthanc]}")"
+row "STOW-RS of $stow_count, 50 per request (instances/s)" "${stow[orthanc]}" "${stow[archivum]}" "$(ratio "${stow[archivum]}" "${stow[orthanc]}")"
 row "series metadata, $count instances, first request (ms)" "${first[orthanc]}" "${first[archivum]}" "$(ratio "${first[orthanc]}" "${first[archivum]}")x faster"
 row "series metadata, repeated, median of 5 (ms)" "${repeated[orthanc]}" "${repeated[archivum]}" "$(ratio "${repeated[orthanc]}" "${repeated[archivum]}")x faster"
 row "WADO-RS study retrieval, $((study_bytes / 1000000)) MB (MB/s)" "${wado[orthanc]}" "${wado[archivum]}" "$(ratio "${wado[archivum]}" "${wado[orthanc]}")"
