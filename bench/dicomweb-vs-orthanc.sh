@@ -58,8 +58,7 @@ start_archivum() {
 say "generating $count 512x512 CT instances (one study, one series)..."
 dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/ct" 1 "$count" 512
 say "generating $stow_count more (another study) for the STOW-RS figure..."
-dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/stow" 2 "$stow_count" 512
-rm -rf "$work/stow/000000" # the generator's study 0 is the one above: keep study 1, other UIDs
+dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/stow" 1 "$stow_count" 512 1 # study 1: other UIDs than the study 0 above
 study_bytes=$(du -sb "$work/ct" | cut -f1)
 declare -A stow first repeated wado rss_before rss_after
 for who in orthanc archivum; do

@@ -6,14 +6,14 @@ using BenchmarkDotNet.Running;
 // `... -- store-scp PORT DIR` receives C-STOREs into DIR (bench/store-vs-storescp.sh);
 // `... -- profile-header SECONDS` loops header parses for a profiler;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts;
-// `... -- generate-studies DIR STUDIES PER-STUDY ROWS` writes a synthetic archive (StudyGenerator);
+// `... -- generate-studies DIR STUDIES PER-STUDY ROWS [FIRST]` writes a synthetic archive, studies FIRST (0) on (StudyGenerator);
 // `... -- find-latency HOST PORT AE STUDIES QUERIES` times C-FINDs on one association (FindLatency);
 // `... -- qido-latency ROOT STUDIES QUERIES` times QIDO-RS /studies on one connection (QidoLatency);
 // `... -- query-scale DIR COUNTS...` times index queries at growing archive sizes (QueryScale).
 var inv = System.Globalization.CultureInfo.InvariantCulture;
-if (args.Length == 5 && args[0] == "generate-studies")
+if (args.Length is 5 or 6 && args[0] == "generate-studies")
 {
-    StudyGenerator.Write(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv));
+    StudyGenerator.Write(args[1], int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), args.Length == 6 ? int.Parse(args[5], inv) : 0);
     return;
 }
 if (args.Length == 6 && args[0] == "find-latency")

@@ -48,9 +48,9 @@ internal static class StudyGenerator
     /// <summary>
     /// Writes <paramref name="studies"/> studies of <paramref name="perStudy"/> instances (two series
     /// each) of <paramref name="rows"/>×<paramref name="rows"/> 16-bit pixels into <paramref name="folder"/>,
-    /// one subfolder per study.
+    /// one subfolder per study; the studies are numbered from <paramref name="first"/> (their UIDs, names and dates follow the number).
     /// </summary>
-    public static void Write(string folder, int studies, int perStudy, int rows)
+    public static void Write(string folder, int studies, int perStudy, int rows, int first = 0)
     {
         var file = DicomFile.Open(TestImages.CtSmall);
         var ds = file.Dataset;
@@ -61,7 +61,7 @@ internal static class StudyGenerator
         ds.SetBytes(DicomTags.PixelData, DicomVR.OW, pixels);
         file.TransferSyntax = DicomTransferSyntax.ExplicitVRLittleEndian;
         var inv = CultureInfo.InvariantCulture;
-        for (int s = 0; s < studies; s++)
+        for (int s = first; s < first + studies; s++)
         {
             string studyFolder = Path.Combine(folder, s.ToString("D6", inv));
             Directory.CreateDirectory(studyFolder);
