@@ -8,12 +8,25 @@ public sealed class DictionaryAllocationTests
 {
     private const int Rounds = 1000;
 
+    /// <summary>How many times <see cref="AllocatedBy"/> runs its action (the counts below add up over all of them).</summary>
+    private const int Runs = 4;
+
+    /// <summary>
+    /// The fewest bytes one run of <paramref name="action"/> allocated on this thread, over the runs
+    /// after a first one. Code that allocates does so every run; the runtime's own one-off
+    /// work on this thread (a tiered-JIT transition: 4,976 bytes once in CI) does not repeat.
+    /// </summary>
     private static long AllocatedBy(Action action)
     {
         action(); // first use builds the tables
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long fewest = long.MaxValue;
+        for (int run = 1; run < Runs; run++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        return fewest;
     }
 
     [Fact]
@@ -32,7 +45,7 @@ public sealed class DictionaryAllocationTests
             }
         });
         Assert.Equal(0, allocated);
-        Assert.Equal(4 * Rounds, found);
+        Assert.Equal(Runs * 2 * Rounds, found);
     }
 
     [Fact]
@@ -57,7 +70,7 @@ public sealed class DictionaryAllocationTests
             }
         });
         Assert.Equal(0, allocated);
-        Assert.Equal(2 * 3 * 4 * Rounds, known);
+        Assert.Equal(Runs * 3 * 4 * Rounds, known);
     }
 
     [Fact]
@@ -76,6 +89,6 @@ public sealed class DictionaryAllocationTests
             }
         });
         Assert.Equal(0, allocated);
-        Assert.Equal(2 * 3 * Rounds, found);
+        Assert.Equal(Runs * 3 * Rounds, found);
     }
 }
