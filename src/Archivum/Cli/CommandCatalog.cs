@@ -19,5 +19,6 @@ internal static class CommandCatalog
         yield return Security.UserCommand.Create();
         yield return Security.TokenCommand.Create();
         yield return Security.AuditCommand.Create();
+        yield return Security.DeidentifyCommand.Create();
     }
 }

@@ -31,7 +31,7 @@ internal static class ConvertCommand
                     throw new InvalidOperationException($"the pixel data is compressed ({file.TransferSyntax.Name}); converting it needs a codec, which this build does not have");
                 }
                 file.TransferSyntax = target;
-                WriteReplacing(file, outPath);
+                DicomFileOutput.WriteReplacing(file, outPath);
             });
         });
         return command;
@@ -50,21 +50,5 @@ internal static class ConvertCommand
             throw new ArgumentException($"{syntax.Name} is not an uncompressed transfer syntax; this build converts between implicit and explicit VR little endian, explicit VR big endian and deflated explicit VR little endian");
         }
         return syntax;
-    }
-
-    /// <summary>Writes next to the target and renames over it, so a failure never leaves half a file.</summary>
-    private static void WriteReplacing(DicomFile file, string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            file.Save(temp);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
     }
 }

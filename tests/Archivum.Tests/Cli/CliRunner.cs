@@ -13,10 +13,13 @@ internal static class CliRunner
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args]);
 
     /// <summary>The value of a top-level attribute of a corpus file as dcmdump reads it (UIDs as numbers, not names).</summary>
-    public static string CorpusValue(string file, string keyword)
+    public static string CorpusValue(string file, string keyword) => FileValue(Path.Combine(Corpus, file), keyword);
+
+    /// <summary>The value of a top-level attribute of any file as dcmdump reads it.</summary>
+    public static string FileValue(string path, string keyword)
     {
-        var dump = Run("dcmdump", "-q", "-Un", "+P", keyword, Path.Combine(Corpus, file));
-        Assert.True(dump.ExitCode == 0 && dump.Stdout.Length > 0, $"dcmdump +P {keyword} {file}: {dump.Stderr}");
+        var dump = Run("dcmdump", "-q", "-Un", "+P", keyword, path);
+        Assert.True(dump.ExitCode == 0 && dump.Stdout.Length > 0, $"dcmdump +P {keyword} {path}: {dump.Stderr}");
         return dump.Stdout.Contains('[', StringComparison.Ordinal)
             ? dump.Stdout[(dump.Stdout.IndexOf('[', StringComparison.Ordinal) + 1)..dump.Stdout.IndexOf(']', StringComparison.Ordinal)]
             : dump.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]; // binary values are printed bare: "(0028,0010) US 128"
