@@ -23,6 +23,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         Index = index;
         Ingest = new InstanceIngest(store, index, options.DuplicatePolicy);
         Devices = new DeviceRegistry(index);
+        Labels = new StudyLabels(index);
         Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames, StoreRoot = store.Root });
     }
 
@@ -38,6 +39,9 @@ public sealed class ArchiveRuntime : IAsyncDisposable
     public DeviceRegistry Devices { get; }
 
     public ArchiveQuery Query { get; }
+
+    /// <summary>Labels on studies, which data scopes read.</summary>
+    public StudyLabels Labels { get; }
 
     /// <summary>Incomplete writes removed when opening (left by a crash): temporary files, and stores the journal showed unfinished that were not whole.</summary>
     public int RecoveredWrites { get; private set; }

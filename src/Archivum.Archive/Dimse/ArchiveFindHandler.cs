@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Archivum.Archive.Query;
+using Archivum.Archive.Security;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 using Archivum.Dicom.Network.Dimse;
@@ -16,15 +17,12 @@ public sealed class ArchiveFindHandler(ArchiveQuery query, DeviceAccess? access 
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(association);
-        if (access is not null)
-        {
-            DeviceAccess.Demand(access.MayFind(association.CallingAETitle), association.CallingAETitle, "query");
-        }
+        access?.Demand(association, access.MayFind(association.CallingAETitle), Privilege.Query | Privilege.ReadDeidentified, "query");
         var model = ArchiveRetrieveHandler.ModelOf(request.AffectedSopClassUid);
         QueryResult result;
         try
         {
-            result = query.Find(model, identifier);
+            result = query.Find(model, identifier, access?.ScopeOf(association));
         }
         catch (QueryException e)
         {

@@ -1,4 +1,5 @@
 using Archivum.Archive.Query;
+using Archivum.Archive.Security;
 using Archivum.Archive.Storage;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
@@ -20,15 +21,12 @@ public sealed class ArchiveRetrieveHandler(ArchiveQuery query, FileSystemInstanc
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(association);
-        if (access is not null)
-        {
-            DeviceAccess.Demand(access.MayRetrieve(association.CallingAETitle), association.CallingAETitle, "retrieve");
-        }
+        access?.Demand(association, access.MayRetrieve(association.CallingAETitle), Privilege.Retrieve | Privilege.ReadDeidentified, "retrieve");
         var model = ModelOf(request.SopClassUid);
         IReadOnlyList<StoredInstance> instances;
         try
         {
-            instances = query.FindInstances(model, identifier);
+            instances = query.FindInstances(model, identifier, access?.ScopeOf(association));
         }
         catch (QueryException e)
         {

@@ -17,9 +17,13 @@ public sealed class ArchiveStoreHandler(InstanceIngest ingest, DeviceAccess? acc
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(association);
-        if (access is not null && !access.MayStore(association.CallingAETitle))
+        try
         {
-            return new StoreResult(DimseStatus.NotAuthorized, $"AE {association.CallingAETitle} is not allowed to store (device registry)");
+            access?.Demand(association, access.MayStore(association.CallingAETitle), Security.Privilege.Store, "store");
+        }
+        catch (DimseStatusException refused)
+        {
+            return new StoreResult(refused.Status, refused.Message);
         }
         IngestOutcome outcome;
         try

@@ -1,13 +1,18 @@
+using Archivum.Archive.Security;
 using Archivum.Dicom.Network.Dimse;
+using Archivum.Dicom.Network.Negotiation;
 using Archivum.Dicom.Network.Services;
 
 namespace Archivum.Archive.Dimse;
 
 /// <summary>
-/// What a calling AE may do: a known device what its registration allows; an unknown AE
-/// everything when unknown AEs are accepted (they are refused at association otherwise).
+/// What a DIMSE caller may do. A known device what its registration allows; an unknown AE
+/// everything when unknown AEs are accepted (they are refused at association otherwise). When the
+/// association carried a user identity (PS3.7 D.3.3.7: username and passcode, checked against the
+/// local accounts when it was accepted), that user's role and data scope apply as well, as they
+/// do over HTTP: the device must allow the service and the user must hold the privilege.
 /// </summary>
-public sealed class DeviceAccess(DeviceRegistry devices, bool acceptUnknown)
+public sealed class DeviceAccess(DeviceRegistry devices, bool acceptUnknown, SecurityStore? users = null)
 {
     /// <summary>Whether associations from AEs the registry does not know are accepted.</summary>
     public bool AcceptUnknown { get; } = acceptUnknown;
@@ -19,6 +24,39 @@ public sealed class DeviceAccess(DeviceRegistry devices, bool acceptUnknown)
     public bool MayFind(string callingAETitle) => devices.Find(callingAETitle) is { } d ? d.MayFind : AcceptUnknown;
 
     public bool MayRetrieve(string callingAETitle) => devices.Find(callingAETitle) is { } d ? d.MayRetrieve : AcceptUnknown;
+
+    /// <summary>
+    /// The local account an association speaks for: the username of its user identity when it
+    /// came with a passcode (verified at acceptance), re-read now so that a disabled account stops
+    /// at its next request; null when the association named no verified user.
+    /// </summary>
+    public UserAccount? UserOf(AssociationInfo association)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        if (users is null || association.UserIdentity is not { Type: UserIdentityType.UsernameAndPasscode } identity)
+        {
+            return null;
+        }
+        var user = users.Find(identity.PrimaryText);
+        return user is { Disabled: false } ? user
+            : throw new DimseStatusException(DimseStatus.NotAuthorized, $"the account '{identity.PrimaryText}' of this association is disabled or gone");
+    }
+
+    /// <summary>The studies the association may see: its user's scope, or the whole archive for a device without a user.</summary>
+    public StudyScope ScopeOf(AssociationInfo association) => UserOf(association) is { } user ? users!.ScopeOf(user) : StudyScope.Unrestricted;
+
+    /// <summary>
+    /// Throws 0x0124 (not authorised) unless the device allows the service and the association's
+    /// user, if any, holds one of <paramref name="privileges"/>.
+    /// </summary>
+    public void Demand(AssociationInfo association, bool deviceAllows, Privilege privileges, string what)
+    {
+        Demand(deviceAllows, association.CallingAETitle, what);
+        if (UserOf(association) is { } user && !Enum.GetValues<Privilege>().Any(p => p != Privilege.None && privileges.HasFlag(p) && RolePrivileges.Has(user.Role, p)))
+        {
+            throw new DimseStatusException(DimseStatus.NotAuthorized, $"user {user.Name} ({RolePrivileges.Name(user.Role)}) is not allowed to {what}");
+        }
+    }
 
     /// <summary>Throws the DIMSE refusal (0x0124 not authorised) when <paramref name="allowed"/> is false.</summary>
     public static void Demand(bool allowed, string callingAETitle, string what)

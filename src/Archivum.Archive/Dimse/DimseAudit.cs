@@ -9,7 +9,7 @@ using Archivum.Dicom.Network.Negotiation;
 namespace Archivum.Archive.Dimse;
 
 /// <summary>
-/// What the DIMSE services' audit records share: the calling AE as the user, its address, and
+/// What the DIMSE services' audit records share: the calling AE (or the user its association named) as the user, its address, and
 /// the patients and studies touched. Instances stored by one AE into one study within a minute
 /// make one record (a CT of 2,000 slices is one transfer for the auditor, not 2,000).
 /// </summary>
@@ -21,8 +21,9 @@ public sealed class DimseAudit(AuditWriter writer, ArchiveIndex index)
     public void Record(AuditCode auditEvent, AuditAction action, AuditOutcome outcome, AssociationInfo association, string detail, IEnumerable<AuditObject> objects) =>
         writer.Record(new AuditRecord(auditEvent, action, outcome)
         {
-            User = association.CallingAETitle,
-            Role = "DICOM AE",
+            // A user named by the association's identity (verified at acceptance) is who asked, through the AE.
+            User = association.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } identity ? identity.PrimaryText : association.CallingAETitle,
+            Role = association.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } ? $"user via DICOM AE {association.CallingAETitle}" : "DICOM AE",
             Address = association.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : association.RemoteEndPoint?.ToString(),
             Detail = detail,
             Objects = [.. objects],

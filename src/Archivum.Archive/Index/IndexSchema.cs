@@ -89,6 +89,15 @@ internal static class IndexSchema
             received_at TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS instances_series ON instances (series_ref);
 
+        -- Labels an administrator (or a de-identification for a research project) puts on a study;
+        -- data scopes admit studies by them. Deleting the study deletes its labels.
+        CREATE TABLE IF NOT EXISTS study_labels (
+            study_ref INTEGER NOT NULL REFERENCES studies (id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (study_ref, label));
+        CREATE INDEX IF NOT EXISTS study_labels_label ON study_labels (label);
+
         CREATE TABLE IF NOT EXISTS devices (
             ae_title TEXT PRIMARY KEY,
             host TEXT NOT NULL,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Archivum.Archive.Index;
+using Archivum.Archive.Security;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 using Microsoft.Data.Sqlite;
@@ -16,12 +17,20 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
 {
     private readonly ArchiveQueryOptions _options = options ?? new ArchiveQueryOptions();
 
-    /// <summary>Runs a query. Throws <see cref="QueryException"/> when the identifier cannot be run as asked.</summary>
-    public QueryResult Find(QueryModel model, DicomDataset identifier)
+    /// <summary>
+    /// Runs a query, seeing only the studies of <paramref name="scope"/> (all when null): an entity
+    /// outside it matches nothing, and a patient's counts count only the studies in it. Throws
+    /// <see cref="QueryException"/> when the identifier cannot be run as asked.
+    /// </summary>
+    public QueryResult Find(QueryModel model, DicomDataset identifier, StudyScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var level = LevelOf(identifier, model);
-        var plan = Plan(identifier, level);
+        var plan = Plan(identifier, level, scope);
+        if ((level == QueryLevel.Patient ? StudyScopeCondition.ForPatient(scope, "p", plan.Parameters) : StudyScopeCondition.For(scope, "st", plan.Parameters)) is { } inScope)
+        {
+            plan.Conditions.Add(inScope);
+        }
         // The unique keys of the level and those above it are always returned (PS3.4 C.4.1.2.1).
         foreach (var unique in UniqueKeys(model, level))
         {
@@ -40,13 +49,17 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
 
     /// <summary>
     /// The stored instances under the entities a C-MOVE or C-GET identifier selects (PS3.4 C.4.2.1.4):
-    /// matched at the identifier's level, every instance below.
+    /// matched at the identifier's level, every instance below, of the studies in <paramref name="scope"/> (all when null).
     /// </summary>
-    public IReadOnlyList<StoredInstance> FindInstances(QueryModel model, DicomDataset identifier)
+    public IReadOnlyList<StoredInstance> FindInstances(QueryModel model, DicomDataset identifier, StudyScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var level = LevelOf(identifier, model);
-        var plan = Plan(identifier, level);
+        var plan = Plan(identifier, level, scope);
+        if (StudyScopeCondition.For(scope, "st", plan.Parameters) is { } inScope)
+        {
+            plan.Conditions.Add(inScope); // on the study of each instance: a patient's other studies stay out
+        }
         var unusable = plan.Unsupported.Concat(plan.HeaderMatches.Select(k => k.Tag)).ToList();
         if (unusable.Count > 0)
         {
@@ -94,7 +107,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         public DicomDataset Identifier { get; init; } = null!;
     }
 
-    private QueryPlan Plan(DicomDataset identifier, QueryLevel level)
+    private QueryPlan Plan(DicomDataset identifier, QueryLevel level, StudyScope? scope)
     {
         var plan = new QueryPlan { Identifier = identifier };
         foreach (var element in identifier)
@@ -109,7 +122,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
                 plan.RetrieveAETitle = true;
                 continue;
             }
-            var key = IndexedKeys.Find(tag)?.At(level);
+            var key = Scoped(IndexedKeys.Find(tag)?.At(level), scope, plan.Parameters);
             if (key is not null && key.Level > level)
             {
                 continue; // a key of a lower level than the one asked: neither matched nor returned (PS3.4 C.2.2.1)
@@ -140,6 +153,18 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
             plan.Returned.Add((tag, key.VR, key));
         }
         return plan;
+    }
+
+    /// <summary>A patient's counts in a restricted scope count only the studies in it (else they would tell of the others).</summary>
+    private static IndexedKey? Scoped(IndexedKey? key, StudyScope? scope, List<(string Name, object Value)> parameters)
+    {
+        const string OfPatient = "x.patient_ref = p.id";
+        if (key is null || key.Level != QueryLevel.Patient || !key.Column.Contains(OfPatient, StringComparison.Ordinal)
+            || StudyScopeCondition.For(scope, "x", parameters) is not { } inScope)
+        {
+            return key;
+        }
+        return key with { Column = key.Column.Replace(OfPatient, OfPatient + " AND " + inScope, StringComparison.Ordinal) };
     }
 
     /// <summary>The stored path of the instance whose header answers for an entity of this level: itself, or the entity's first stored instance.</summary>

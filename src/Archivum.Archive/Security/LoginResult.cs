@@ -21,4 +21,18 @@ public sealed record LoginResult(UserAccount? User, LoginFailure Failure, DateTi
     public static LoginResult Success(UserAccount user) => new(user, LoginFailure.None);
 
     public static LoginResult Refused(LoginFailure failure, UserAccount? user = null, DateTimeOffset? lockedUntil = null) => new(user, failure, lockedUntil);
+
+    /// <summary>Why it was refused, in the audit trail's words.</summary>
+    public string Reason => Failure switch
+    {
+        LoginFailure.None => "accepted",
+        LoginFailure.UnknownUser => "no such user",
+        LoginFailure.WrongPassword => "wrong password",
+        LoginFailure.Disabled => "account disabled",
+        LoginFailure.LockedOut => $"account locked until {LockedUntil:HH:mm:ss}Z",
+        LoginFailure.UnknownToken => "unknown token",
+        LoginFailure.ExpiredToken => "expired token",
+        LoginFailure.RevokedToken => "revoked token",
+        _ => Failure.ToString(),
+    };
 }

@@ -11,7 +11,7 @@ namespace Archivum.Archive.Security;
 /// failures, and tokens kept as SHA-256 hashes of their random secrets (a token has 256 bits of
 /// entropy, so a slow hash would add nothing), expiring and revocable.
 /// </summary>
-public sealed class SecurityStore
+public sealed partial class SecurityStore
 {
     /// <summary>Failures in a row before the account locks.</summary>
     public const int FailuresBeforeLockout = 5;
@@ -56,6 +56,7 @@ public sealed class SecurityStore
                 revoked TEXT,
                 last_used TEXT);
             """);
+        CreateScopeTables(connection);
         return store;
     }
 

@@ -25,7 +25,7 @@ internal static class BulkEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
+        var secured = web.MapGroup("").RequireAnyPrivilege(Privilege.Retrieve | Privilege.ReadDeidentified).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
         secured.MapGet("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{**path}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string path) =>
             BulkDataAsync(http, archive, [study, series, instance], path));
         secured.MapGet("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frames) =>
@@ -38,7 +38,7 @@ internal static class BulkEndpoints
         {
             return DicomWebMedia.NotAcceptable(http.Request, $"multipart/related; type=\"{OctetStream}\"");
         }
-        var (dataset, _, problem) = Open(archive, uids);
+        var (dataset, _, problem) = Open(archive, uids, http.StudyScope());
         if (problem is not null)
         {
             return problem;
@@ -67,7 +67,7 @@ internal static class BulkEndpoints
             }
             numbers.Add(number);
         }
-        var (dataset, syntax, problem) = Open(archive, uids);
+        var (dataset, syntax, problem) = Open(archive, uids, http.StudyScope());
         if (problem is not null)
         {
             return problem;
@@ -112,9 +112,9 @@ internal static class BulkEndpoints
     }
 
     /// <summary>The instance's data set as stored (large values left in the file until sent) and its transfer syntax.</summary>
-    private static (DicomDataset? Dataset, DicomTransferSyntax? Syntax, IResult? Problem) Open(ArchiveRuntime archive, string[] uids)
+    private static (DicomDataset? Dataset, DicomTransferSyntax? Syntax, IResult? Problem) Open(ArchiveRuntime archive, string[] uids, StudyScope scope)
     {
-        var (stored, problem) = StoredInstances.Find(archive, QueryLevel.Image, uids);
+        var (stored, problem) = StoredInstances.Find(archive, QueryLevel.Image, uids, scope);
         return problem is not null
             ? (null, null, problem)
             : (DicomFile.Open(archive.Store.FullPath(stored[0].RelativePath)).Dataset, DicomTransferSyntax.Get(stored[0].TransferSyntaxUid), null);

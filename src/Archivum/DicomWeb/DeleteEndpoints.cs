@@ -29,7 +29,7 @@ internal static class DeleteEndpoints
 
     private static async Task<IResult> DeleteAsync(ArchiveRuntime archive, QueryLevel level, string[] uids, CancellationToken cancellationToken)
     {
-        var (_, problem) = StoredInstances.Find(archive, level, uids);
+        var (_, problem) = StoredInstances.Find(archive, level, uids, StudyScope.Unrestricted); // deletion is the administrator's, whose scope is the archive
         if (problem is not null)
         {
             return problem;

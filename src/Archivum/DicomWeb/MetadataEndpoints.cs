@@ -18,7 +18,7 @@ internal static class MetadataEndpoints
 {
     public static void Map(RouteGroupBuilder web)
     {
-        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
+        var secured = web.MapGroup("").RequireAnyPrivilege(Privilege.Retrieve | Privilege.ReadDeidentified).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
         secured.MapGet("/studies/{study}/metadata", (HttpContext http, ArchiveRuntime archive, string study) =>
             MetadataAsync(http, archive, QueryLevel.Study, study));
         secured.MapGet("/studies/{study}/series/{series}/metadata", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
@@ -33,7 +33,7 @@ internal static class MetadataEndpoints
         {
             return DicomWebMedia.NotAcceptable(http.Request, DicomWebMedia.DicomJson);
         }
-        var (stored, problem) = StoredInstances.Find(archive, level, uids);
+        var (stored, problem) = StoredInstances.Find(archive, level, uids, http.StudyScope());
         if (problem is not null)
         {
             return problem;

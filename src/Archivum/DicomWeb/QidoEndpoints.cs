@@ -23,7 +23,7 @@ internal static class QidoEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        var secured = web.MapGroup("").RequirePrivilege(Privilege.Query).Audited(AuditEvents.Query, AuditAction.Execute);
+        var secured = web.MapGroup("").RequireAnyPrivilege(Privilege.Query | Privilege.ReadDeidentified).Audited(AuditEvents.Query, AuditAction.Execute);
         secured.MapGet("/studies", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Study, [], []));
         secured.MapGet("/series", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Series, [], []));
         secured.MapGet("/instances", (HttpContext http, ArchiveRuntime archive) => SearchAsync(http, archive, QueryLevel.Image, [], []));
@@ -44,7 +44,7 @@ internal static class QidoEndpoints
         try
         {
             var search = QidoRequest.Parse(level, http.Request.Query, pathTags, pathUids);
-            var result = archive.Query.Find(QueryModel.StudyRoot, search.Identifier);
+            var result = archive.Query.Find(QueryModel.StudyRoot, search.Identifier, http.StudyScope());
             int take = search.Limit ?? QidoRequest.MaxResults + 1;
             matches = result.Matches.Skip(search.Offset).Take(take).ToList();
             if (search.Limit is null && matches.Count > QidoRequest.MaxResults)

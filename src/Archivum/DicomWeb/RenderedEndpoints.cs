@@ -28,7 +28,7 @@ internal static class RenderedEndpoints
     public static void Map(RouteGroupBuilder web, WebApplication app)
     {
         const string Instance = "/studies/{study}/series/{series}/instances/{instance}";
-        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
+        var secured = web.MapGroup("").RequireAnyPrivilege(Privilege.Retrieve | Privilege.ReadDeidentified).Audited(AuditEvents.InstancesAccessed, AuditAction.Read);
         secured.MapGet(Instance + "/rendered", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance) =>
             Render(http, archive, [study, series, instance], "1", thumbnail: false));
         secured.MapGet(Instance + "/frames/{frame}/rendered", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frame) =>
@@ -37,7 +37,7 @@ internal static class RenderedEndpoints
             Render(http, archive, [study, series, instance], "1", thumbnail: true));
         secured.MapGet(Instance + "/frames/{frame}/thumbnail", (HttpContext http, ArchiveRuntime archive, string study, string series, string instance, string frame) =>
             Render(http, archive, [study, series, instance], frame, thumbnail: true));
-        app.MapGet("/wado", WadoUri).RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesTransferred, AuditAction.Read);
+        app.MapGet("/wado", WadoUri).RequireAnyPrivilege(Privilege.Retrieve | Privilege.ReadDeidentified).Audited(AuditEvents.InstancesTransferred, AuditAction.Read);
     }
 
     private static IResult Render(HttpContext http, ArchiveRuntime archive, string[] uids, string frame, bool thumbnail)
@@ -59,16 +59,16 @@ internal static class RenderedEndpoints
         {
             options = options with { MaxWidth = ThumbnailSize, MaxHeight = ThumbnailSize };
         }
-        return RenderImage(archive, uids, frame, options, media, enlarge: !thumbnail);
+        return RenderImage(archive, uids, frame, options, media, enlarge: !thumbnail, http.StudyScope());
     }
 
-    private static IResult RenderImage(ArchiveRuntime archive, string[] uids, string frame, RenderOptions options, string media, bool enlarge)
+    private static IResult RenderImage(ArchiveRuntime archive, string[] uids, string frame, RenderOptions options, string media, bool enlarge, StudyScope scope)
     {
         if (!int.TryParse(frame, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1)
         {
             return Results.Problem($"'{frame}' is not a frame number (1, 2, …)", statusCode: StatusCodes.Status400BadRequest);
         }
-        var (stored, problem) = StoredInstances.Find(archive, QueryLevel.Image, uids);
+        var (stored, problem) = StoredInstances.Find(archive, QueryLevel.Image, uids, scope);
         if (problem is not null)
         {
             return problem;
@@ -110,7 +110,7 @@ internal static class RenderedEndpoints
         {
             if (type is "application/dicom")
             {
-                var (stored, problem) = StoredInstances.Find(archive, QueryLevel.Image, uids);
+                var (stored, problem) = StoredInstances.Find(archive, QueryLevel.Image, uids, http.StudyScope());
                 if (problem is not null)
                 {
                     return problem;
@@ -134,7 +134,7 @@ internal static class RenderedEndpoints
                     return Results.Problem(optionProblem, statusCode: StatusCodes.Status400BadRequest);
                 }
                 string frame = query["frameNumber"].ToString() is { Length: > 0 } f ? f : "1";
-                return RenderImage(archive, uids, frame, options, type == Png ? Png : Jpeg, enlarge: true);
+                return RenderImage(archive, uids, frame, options, type == Png ? Png : Jpeg, enlarge: true, http.StudyScope());
             }
         }
         return Results.Problem($"contentType {string.Join(", ", wanted)}: this server answers application/dicom, image/jpeg and image/png", statusCode: StatusCodes.Status406NotAcceptable);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Archivum.Archive;
+using Archivum.Archive.Security;
 using Archivum.Archive.Query;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Json;
@@ -30,7 +31,7 @@ internal sealed class SeriesMetadataCache(ArchiveRuntime archive)
         {
             return; // no viewer has asked yet: nothing says which host name the URIs should carry
         }
-        var (instances, problem) = StoredInstances.Find(archive, QueryLevel.Study, [studyUid]);
+        var (instances, problem) = StoredInstances.Find(archive, QueryLevel.Study, [studyUid], StudyScope.Unrestricted); // the archive's own work, for every reader
         if (problem is not null)
         {
             return;
@@ -49,7 +50,7 @@ internal sealed class SeriesMetadataCache(ArchiveRuntime archive)
         }
         foreach (string seriesUid in series)
         {
-            var (ofSeries, missing) = StoredInstances.Find(archive, QueryLevel.Series, [studyUid, seriesUid]);
+            var (ofSeries, missing) = StoredInstances.Find(archive, QueryLevel.Series, [studyUid, seriesUid], StudyScope.Unrestricted);
             if (missing is null && ETag(seriesUid, root) is { } etag)
             {
                 await FileAsync(seriesUid, etag, ofSeries, root, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Archivum.Archive;
 using Archivum.Archive.Query;
+using Archivum.Archive.Security;
 using Archivum.Archive.Storage;
 using Archivum.Dicom.IO;
 using Archivum.Dicom.Dictionary;
@@ -12,8 +13,8 @@ internal static class StoredInstances
 {
     private static readonly DicomTag[] Tags = [DicomTags.StudyInstanceUID, DicomTags.SeriesInstanceUID, DicomTags.SOPInstanceUID];
 
-    /// <summary>400 for a path segment that is not a UID, 404 when nothing is stored under it.</summary>
-    public static (IReadOnlyList<StoredInstance> Instances, IResult? Problem) Find(ArchiveRuntime archive, QueryLevel level, string[] uids)
+    /// <summary>400 for a path segment that is not a UID, 404 when nothing is stored under it in <paramref name="scope"/> (a study outside it is as absent as one never stored).</summary>
+    public static (IReadOnlyList<StoredInstance> Instances, IResult? Problem) Find(ArchiveRuntime archive, QueryLevel level, string[] uids, StudyScope scope)
     {
         ArgumentNullException.ThrowIfNull(archive);
         ArgumentNullException.ThrowIfNull(uids);
@@ -27,7 +28,7 @@ internal static class StoredInstances
         {
             identifier.SetString(Tags[i], DicomVR.UI, uids[i]);
         }
-        var instances = archive.Query.FindInstances(QueryModel.StudyRoot, identifier);
+        var instances = archive.Query.FindInstances(QueryModel.StudyRoot, identifier, scope);
         return instances.Count == 0
             ? ([], Results.Problem($"no {(level == QueryLevel.Image ? "instance" : level.ToString().ToLowerInvariant())} {uids[^1]} in the archive", statusCode: StatusCodes.Status404NotFound))
             : (instances, null);

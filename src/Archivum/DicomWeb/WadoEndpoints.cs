@@ -26,7 +26,7 @@ internal static class WadoEndpoints
 
     public static void Map(RouteGroupBuilder web)
     {
-        var secured = web.MapGroup("").RequirePrivilege(Privilege.Retrieve).Audited(AuditEvents.InstancesTransferred, AuditAction.Read);
+        var secured = web.MapGroup("").RequireAnyPrivilege(Privilege.Retrieve | Privilege.ReadDeidentified).Audited(AuditEvents.InstancesTransferred, AuditAction.Read);
         secured.MapGet("/studies/{study}", (HttpContext http, ArchiveRuntime archive, string study) =>
             RetrieveAsync(http, archive, QueryLevel.Study, study));
         secured.MapGet("/studies/{study}/series/{series}", (HttpContext http, ArchiveRuntime archive, string study, string series) =>
@@ -50,7 +50,7 @@ internal static class WadoEndpoints
         {
             return Results.Problem($"transfer-syntax={requested} is not a transfer syntax this archive knows", statusCode: StatusCodes.Status406NotAcceptable);
         }
-        var (stored, problem) = StoredInstances.Find(archive, level, uids);
+        var (stored, problem) = StoredInstances.Find(archive, level, uids, http.StudyScope());
         if (problem is not null)
         {
             return problem;

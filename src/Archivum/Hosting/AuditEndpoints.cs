@@ -57,7 +57,7 @@ internal static class AuditEndpoints
                 method,
                 path = "/" + e.RoutePattern.RawText!.Trim('/'),
                 requires = e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null ? "anonymous"
-                    : e.Metadata.GetOrderedMetadata<RequiredPrivilege>() is { Count: > 0 } required ? required[^1].Privilege.ToString() : "signed-in",
+                    : e.Metadata.GetOrderedMetadata<RequiredPrivilege>() is { Count: > 0 } required ? required[^1].ToString() : "signed-in",
             }))
             .OrderBy(e => e.path, StringComparer.Ordinal).ThenBy(e => e.method, StringComparer.Ordinal))).RequirePrivilege(Privilege.Administer);
         app.MapGet("/api/me", (HttpContext http) =>

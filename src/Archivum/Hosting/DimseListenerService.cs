@@ -1,7 +1,10 @@
 using System.Net;
 using Archivum.Archive;
+using Archivum.Archive.Audit;
 using Archivum.Archive.Dimse;
+using Archivum.Archive.Security;
 using Archivum.Dicom.Network.Negotiation;
+using Archivum.Dicom.Network.Pdus;
 using Archivum.Dicom.Network.Services;
 using Archivum.Dicom.Network.UpperLayer;
 
@@ -12,7 +15,7 @@ namespace Archivum.Hosting;
 /// storage of every storage SOP class in every transfer syntax, and the query/retrieve models
 /// (C-GET with the requestor as storage SCP), all answered by the archive.
 /// </summary>
-internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, Archive.Audit.AuditWriter auditWriter, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, Archive.Audit.AuditWriter auditWriter, SecurityStore users, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
 
@@ -25,17 +28,9 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             .Accept(Archivum.Dicom.Dictionary.DicomUids.StorageCommitmentPushModel, AssociationPolicy.UncompressedTransferSyntaxes);
         policy.AETitles.Add(settings.AETitle);
         policy.RequireCalledAETitleMatch = settings.CheckCalledAETitle;
-        var access = new DeviceAccess(archive.Devices, settings.UnknownCallingAETitles == "accept");
+        var access = new DeviceAccess(archive.Devices, settings.UnknownCallingAETitles == "accept", users);
         var log = loggers.CreateLogger<DimseListenerService>();
-        policy.AuthorizeAsync = (request, _) =>
-        {
-            if (access.AcceptUnknown || access.IsKnown(request.CallingAETitle))
-            {
-                return ValueTask.FromResult<AssociationRejection?>(null);
-            }
-            ServeLog.UnknownCallingAE(log, request.CallingAETitle, request.RemoteEndPoint?.ToString() ?? "?");
-            return ValueTask.FromResult<AssociationRejection?>(AssociationRejection.CallingAETitleNotRecognized);
-        };
+        policy.AuthorizeAsync = (request, _) => ValueTask.FromResult(Authorize(request, access, log));
         var audit = new DimseAudit(auditWriter, archive.Index);
         var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers
         {
@@ -61,6 +56,41 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             throw new IOException($"cannot listen for DICOM on {settings.ListenAddress}:{settings.DicomPort}: {e.Message}", e);
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Whether an association may proceed: its calling AE must be known unless unknown AEs are
+    /// accepted; a user identity with a passcode (PS3.7 D.3.3.7) must be a valid local account (a
+    /// login, audited like one over HTTP); with <c>Security:DicomUserIdentity</c> required, one must be given.
+    /// </summary>
+    private AssociationRejection? Authorize(AssociationRequestContext request, DeviceAccess access, ILogger log)
+    {
+        string address = (request.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? request.RemoteEndPoint?.ToString() ?? "unknown";
+        if (!access.AcceptUnknown && !access.IsKnown(request.CallingAETitle))
+        {
+            ServeLog.UnknownCallingAE(log, request.CallingAETitle, address);
+            return AssociationRejection.CallingAETitleNotRecognized;
+        }
+        if (request.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } identity)
+        {
+            var result = users.VerifyPassword(identity.PrimaryText, identity.SecondaryText);
+            auditWriter.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, result.Succeeded ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+            {
+                EventType = AuditEventTypes.Login,
+                User = identity.PrimaryText,
+                Role = result.User is { } account ? RolePrivileges.Name(account.Role) : null,
+                Address = address,
+                Detail = $"DICOM association from AE {request.CallingAETitle}: user identity " + (result.Succeeded ? "accepted" : "refused: " + result.Reason),
+            });
+            // PS3.8 Table 9-21: the service user rejects, no reason given; the audit trail holds why.
+            return result.Succeeded ? null : new AssociationRejection(RejectResult.Permanent, RejectSource.ServiceUser, 1);
+        }
+        if (settings.Security.DicomUserIdentity == "required")
+        {
+            ServeLog.NoDicomUser(log, request.CallingAETitle, address);
+            return new AssociationRejection(RejectResult.Permanent, RejectSource.ServiceUser, 1);
+        }
+        return null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

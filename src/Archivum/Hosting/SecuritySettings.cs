@@ -5,4 +5,11 @@ public sealed class SecuritySettings
 {
     /// <summary>Accept HTTP Basic over plain HTTP from other machines (the password crosses the network in clear); loopback is always accepted.</summary>
     public bool AllowBasicOverHttp { get; set; }
+
+    /// <summary>
+    /// optional (default): a DICOM association may name a user (PS3.7 user identity, username and
+    /// passcode), whose account, role and data scope then apply; required: an association without
+    /// a verified user is rejected (devices then act only for people).
+    /// </summary>
+    public string DicomUserIdentity { get; set; } = "optional";
 }

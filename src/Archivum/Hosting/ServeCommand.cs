@@ -141,6 +141,8 @@ internal static class ServeCommand
             AdminEndpoints.Map(app);
             DeviceEndpoints.Map(app);
             StudyEndpoints.Map(app);
+            StudyAccessEndpoints.Map(app);
+            DeidentifyEndpoints.Map(app);
             var dicomWeb = app.MapGroup(DicomWeb.DicomWebMedia.BasePath);
             DicomWeb.QidoEndpoints.Map(dicomWeb);
             DicomWeb.WadoEndpoints.Map(dicomWeb);

@@ -15,6 +15,9 @@ internal static partial class ServeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Association from unknown AE {CallingAETitle} at {Address} rejected (UnknownCallingAETitles = reject; register it with PUT /api/devices/{CallingAETitle})")]
     public static partial void UnknownCallingAE(ILogger logger, string callingAETitle, string address);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Association from AE {CallingAETitle} at {Address} rejected: it named no user (Security:DicomUserIdentity = required)")]
+    public static partial void NoDicomUser(ILogger logger, string callingAETitle, string address);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} incomplete writes left by an earlier stop; none had been acknowledged")]
     public static partial void RecoveredWrites(ILogger logger, int count);
 

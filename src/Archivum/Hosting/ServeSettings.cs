@@ -94,6 +94,7 @@ public sealed class ServeSettings
         }
         Check(MaxStowMegabytes is >= 1 and <= 1024 * 1024, nameof(MaxStowMegabytes), MaxStowMegabytes, "give 1 to 1048576 (1 TB)");
         Check(MaxStowParts is >= 1 and <= 1_000_000, nameof(MaxStowParts), MaxStowParts, "give 1 to 1000000");
+        Check(Security.DicomUserIdentity is "optional" or "required", "Security:DicomUserIdentity", Security.DicomUserIdentity, "give optional or required");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)
         {

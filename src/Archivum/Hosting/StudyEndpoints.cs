@@ -19,7 +19,7 @@ internal static class StudyEndpoints
     public static void Map(WebApplication app)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/studies", (ArchiveRuntime archive, HttpRequest request) =>
+        api.MapGet("/studies", (ArchiveRuntime archive, HttpContext http, HttpRequest request) =>
         {
             int limit = 100, offset = 0;
             var identifier = new DicomDataset();
@@ -59,7 +59,7 @@ internal static class StudyEndpoints
             }
             try
             {
-                var matches = archive.Query.Find(QueryModel.StudyRoot, identifier).Matches.Skip(offset).Take(limit).ToList();
+                var matches = archive.Query.Find(QueryModel.StudyRoot, identifier, http.StudyScope()).Matches.Skip(offset).Take(limit).ToList();
                 return Results.Json(matches.Select(m => new
                 {
                     studyInstanceUid = m.GetString(DicomTags.StudyInstanceUID),
@@ -78,7 +78,7 @@ internal static class StudyEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
             }
-        }).RequirePrivilege(Privilege.Query).Audited(AuditEvents.Query, AuditAction.Execute);
+        }).RequireAnyPrivilege(Privilege.Query | Privilege.ReadDeidentified).Audited(AuditEvents.Query, AuditAction.Execute);
         api.MapDelete("/studies/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Study, uid, ct)).RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);
         api.MapDelete("/series/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Series, uid, ct)).RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);
         api.MapDelete("/instances/{uid}", (ArchiveRuntime archive, string uid, CancellationToken ct) => DeleteAsync(archive, QueryLevel.Image, uid, ct)).RequirePrivilege(Privilege.Delete).Audited(AuditEvents.StudyDeleted, AuditAction.Delete);

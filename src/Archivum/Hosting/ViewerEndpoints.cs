@@ -26,7 +26,7 @@ internal static class ViewerEndpoints
         {
             app.MapGet(BasePath + "/{**path}", () => Results.Problem(
                 $"the OHIF viewer is not installed: run tools/ohif/fetch.sh (needs npm), or set ViewerFolder to a folder holding OHIF's dist/ (it looked in {settings.ViewerFolder ?? "viewer/ beside the program and third_party/ohif/" + OhifVersion + "/dist above it"})",
-                statusCode: StatusCodes.Status404NotFound)).RequirePrivilege(Privilege.Query);
+                statusCode: StatusCodes.Status404NotFound)).RequireAnyPrivilege(Privilege.Query | Privilege.ReadDeidentified);
             return;
         }
         string index = Path.Combine(folder, "index.html");
@@ -34,7 +34,7 @@ internal static class ViewerEndpoints
         types.Mappings[".wasm"] = "application/wasm";
         types.Mappings[".mjs"] = "text/javascript";
         // The viewer asks for sign-in (the browser then sends the same credentials with its DICOMweb requests); what it may show is decided there.
-        var viewer = app.MapGroup(BasePath).RequirePrivilege(Privilege.Query);
+        var viewer = app.MapGroup(BasePath).RequireAnyPrivilege(Privilege.Query | Privilege.ReadDeidentified);
         viewer.MapGet("/app-config.js", () => Results.Text(AppConfig, "text/javascript", Encoding.UTF8));
         viewer.MapGet("/{**path}", (string? path) =>
         {

@@ -28,7 +28,9 @@ public sealed class DeidentifyCommandTests : IDisposable
         int selected = int.Parse(select.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(selected >= 40, $"only {selected} corpus files were selected");
 
+        // A fixed key makes the run repeatable: pseudonyms and date shifts are the same every time.
         string key = Path.Combine(_dir, "project.key");
+        File.WriteAllText(key, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
         string output = Path.Combine(_dir, "out");
         var run = CliRunner.Archivum("deidentify", source, output, "--profile", profile, "--key-file", key);
         Assert.True(run.ExitCode == 0, run.Stderr);

@@ -41,6 +41,22 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(string dataFolder, params string[] extra)
     {
+        // The free ports are probed, then released for the server to bind: another test's process
+        // may take one in between. That start fails with "Address already in use"; try new ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync(dataFolder, extra);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<ServeProcess> StartOnFreePortsAsync(string dataFolder, string[] extra)
+    {
         var (httpPort, dicomPort) = FreePorts();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "archivum.dll"), "serve", "--data", dataFolder,

@@ -23,6 +23,7 @@ internal sealed class ScuConnection
     private readonly Option<string?> _tlsKey = new("--tls-key") { Description = "with --tls-cert: its private key (PEM)" };
     private readonly Option<bool> _tlsNoVerify = new("--tls-no-verify") { Description = "with --tls: accept any certificate from the peer (for testing only)" };
     private readonly Option<int> _timeout = new("--timeout") { Description = "seconds to wait for the connection, the association and each answer", DefaultValueFactory = _ => 30 };
+    private readonly Option<string?> _user = new("--user") { Description = "assert this user (PS3.7 user identity, username and passcode); the password comes from the environment variable ARCHIVUM_PASSWORD, never the command line" };
     private readonly Option<int> _maxPdu = new("--max-pdu") { Description = "largest PDU we accept, in bytes (0 = no limit)", DefaultValueFactory = _ => 256 * 1024 };
 
     private (string CalledAETitle, string Host, int Port)? _target;
@@ -38,7 +39,7 @@ internal sealed class ScuConnection
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _host, _port, _callingAe, _calledAe, _tls, _tlsCa, _tlsCert, _tlsKey, _tlsNoVerify, _timeout, _maxPdu })
+        foreach (var option in new Option[] { _host, _port, _callingAe, _calledAe, _user, _tls, _tlsCa, _tlsCert, _tlsKey, _tlsNoVerify, _timeout, _maxPdu })
         {
             command.Options.Add(option);
         }
@@ -67,9 +68,22 @@ internal sealed class ScuConnection
             CalledAETitle = CheckAETitle(CalledAe(parse), "--called-ae"),
             PresentationContexts = contexts,
             MaxPduLength = (uint)Math.Max(0, parse.GetValue(_maxPdu)),
+            UserIdentity = Identity(parse),
         };
         var options = new DicomAssociationOptions { ConnectTimeout = timeout, ArtimTimeout = timeout, PduTimeout = timeout, IdleTimeout = timeout * 10 };
         return DicomClient.ConnectAsync(Host(parse), port, request, Tls(parse), options, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The user identity of <c>--user</c> with the password of ARCHIVUM_PASSWORD, asking for the peer's positive response.</summary>
+    private UserIdentity? Identity(ParseResult parse)
+    {
+        if (parse.GetValue(_user) is not { Length: > 0 } user)
+        {
+            return null;
+        }
+        string password = Environment.GetEnvironmentVariable("ARCHIVUM_PASSWORD")
+            ?? throw new ArgumentException("--user needs the password in the environment variable ARCHIVUM_PASSWORD");
+        return new UserIdentity(UserIdentityType.UsernameAndPasscode, System.Text.Encoding.UTF8.GetBytes(user), System.Text.Encoding.UTF8.GetBytes(password), PositiveResponseRequested: true);
     }
 
     private static string CheckAETitle(string title, string option) =>

@@ -21,6 +21,7 @@ internal static class UserCommand
         command.Subcommands.Add(SetDisabled("enable", "Enable a disabled account again", disabled: false));
         command.Subcommands.Add(SetRole());
         command.Subcommands.Add(ResetPassword());
+        command.Subcommands.Add(Scope());
         return command;
     }
 
@@ -111,6 +112,49 @@ internal static class UserCommand
             SecurityStore.Open(parse.GetValue(data)!).ResetPassword(parse.GetValue(name)!, password);
             Audit(parse.GetValue(data)!, $"password of {parse.GetValue(name)} reset", parse.GetValue(name)!);
             Console.WriteLine($"{parse.GetValue(name)}: password reset");
+        }));
+        return command;
+    }
+
+    private static Command Scope()
+    {
+        var name = NameArgument();
+        var rules = new Option<string[]>("--allow")
+        {
+            Description = "a rule that admits studies: institution=NAME, referring=PERSON-NAME (* and ? wildcards), label=LABEL; repeat for several (a study one of them admits is in scope)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var clear = new Option<bool>("--clear") { Description = "remove every rule: the role's whole reach again" };
+        var data = DataOption();
+        var command = new Command("scope", "Show or set the studies an account may see (its data scope); without --allow or --clear, show it") { name, rules, clear, data };
+        command.SetAction(parse => CliErrors.Run(parse.GetValue(name)!, () =>
+        {
+            var store = SecurityStore.Open(parse.GetValue(data)!);
+            string user = parse.GetValue(name)!;
+            string[] given = parse.GetValue(rules) ?? [];
+            if (given.Length > 0 && parse.GetValue(clear))
+            {
+                throw new ArgumentException("--allow and --clear exclude each other");
+            }
+            if (given.Length > 0 || parse.GetValue(clear))
+            {
+                var parsed = given.Select(ScopeRule.Parse).ToList();
+                store.SetScope(user, parsed);
+                Audit(parse.GetValue(data)!, parsed.Count == 0 ? $"scope of {user} cleared" : $"scope of {user} set to {string.Join("; ", parsed)}", user);
+            }
+            var account = store.Find(user) ?? throw new InvalidOperationException($"no user named '{user}'");
+            var current = store.ScopeRules(account.Name);
+            string reach = account.Role switch
+            {
+                Role.Admin or Role.Auditor => "every study (the role is not scoped)",
+                Role.Researcher => current.Count == 0 ? "every research copy" : "research copies that one rule admits",
+                _ => current.Count == 0 ? "every study" : "studies that one rule admits, and those opened by break-glass",
+            };
+            Console.WriteLine($"{account.Name} ({RolePrivileges.Name(account.Role)}): {reach}");
+            foreach (var rule in current)
+            {
+                Console.WriteLine($"  {rule}");
+            }
         }));
         return command;
     }

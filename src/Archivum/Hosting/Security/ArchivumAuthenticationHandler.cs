@@ -117,17 +117,7 @@ internal sealed class ArchivumAuthenticationHandler(
             Detail = detail,
         });
 
-    private static string Describe(LoginResult result) => result.Failure switch
-    {
-        LoginFailure.UnknownUser => "no such user",
-        LoginFailure.WrongPassword => "wrong password",
-        LoginFailure.Disabled => "account disabled",
-        LoginFailure.LockedOut => $"account locked until {result.LockedUntil:HH:mm:ss}Z",
-        LoginFailure.UnknownToken => "unknown token",
-        LoginFailure.ExpiredToken => "expired token",
-        LoginFailure.RevokedToken => "revoked token",
-        _ => result.Failure.ToString(),
-    };
+    private static string Describe(LoginResult result) => result.Reason;
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

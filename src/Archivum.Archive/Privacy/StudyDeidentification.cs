@@ -1,0 +1,169 @@
+using System.IO.Compression;
+using System.IO.Pipelines;
+using Archivum.Archive.Index;
+using Archivum.Archive.Ingest;
+using Archivum.Archive.Query;
+using Archivum.Archive.Security;
+using Archivum.Dicom.Dictionary;
+using Archivum.Dicom.IO;
+using Archivum.Dicom.Model;
+
+namespace Archivum.Archive.Privacy;
+
+/// <summary>
+/// De-identified copies of a stored study for a research project: put back into the archive
+/// (labelled <c>research:PROJECT</c>, the only studies a researcher sees) or written as a zip. The
+/// project's pseudonym key lives in <c>projects/PROJECT.key</c> in the data folder (mode 0600), so
+/// the same patient gets the same pseudonym in every copy made for the project, and copying a
+/// study twice changes nothing (the same bytes are a duplicate the archive already holds).
+/// </summary>
+public sealed class StudyDeidentification(ArchiveRuntime archive)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> unless the project name is 1 to 48 letters, digits, '.', '-' or '_' (it names a file).</summary>
+    public static string ValidateProject(string project)
+    {
+        if (string.IsNullOrEmpty(project) || project.Length > 48 || project.StartsWith('.') || !project.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'))
+        {
+            throw new ArgumentException($"'{project}' is not a project name: 1 to 48 letters, digits, '.', '-' or '_', not starting with '.'");
+        }
+        return project;
+    }
+
+    /// <summary>The project's key, created on its first use.</summary>
+    public PseudonymKey ProjectKey(string project)
+    {
+        string folder = Path.Combine(archive.Options.DataFolder, "projects");
+        Directory.CreateDirectory(folder);
+        return PseudonymKey.LoadOrCreate(Path.Combine(folder, ValidateProject(project) + ".key"));
+    }
+
+    /// <summary>
+    /// De-identifies every instance of a stored study into the archive, through the same ingest as
+    /// C-STORE (durable before this returns), and labels the copy for the project. Instances the
+    /// profile refuses (burned-in annotation) or that cannot be read are listed with the reason.
+    /// Returns null when the study is not stored.
+    /// </summary>
+    public async Task<DeidentifiedCopy?> CopyIntoArchiveAsync(string studyUid, string project, DeidentificationProfile profile, CancellationToken cancellationToken)
+    {
+        var instances = InstancesOf(studyUid);
+        if (instances.Count == 0)
+        {
+            return null;
+        }
+        var refused = new List<RefusedInstance>();
+        string? copyUid = null;
+        int stored = 0;
+        foreach (var (instance, file) in Deidentified(instances, project, profile, refused, cancellationToken))
+        {
+            copyUid ??= file.Dataset.GetString(DicomTags.StudyInstanceUID);
+            try
+            {
+                await IngestAsync(file, cancellationToken).ConfigureAwait(false);
+                stored++;
+            }
+            catch (Exception e) when (e is IngestException or InvalidOperationException or IOException)
+            {
+                refused.Add(new RefusedInstance(instance.SopInstanceUid, e.Message));
+            }
+        }
+        if (copyUid is not null && stored > 0)
+        {
+            archive.Labels.Add(copyUid, StudyLabels.ResearchPrefix + project);
+        }
+        return new DeidentifiedCopy(project, stored > 0 ? copyUid : null, stored, refused);
+    }
+
+    /// <summary>
+    /// Writes the de-identified study as a zip (<c>{study}/{series}/{instance}.dcm</c> under the new
+    /// UIDs) to <paramref name="output"/>, which must be seekable or accept synchronous writes.
+    /// Returns null when the study is not stored.
+    /// </summary>
+    public DeidentifiedCopy? WriteZip(string studyUid, string project, DeidentificationProfile profile, Stream output, CancellationToken cancellationToken)
+    {
+        var instances = InstancesOf(studyUid);
+        if (instances.Count == 0)
+        {
+            return null;
+        }
+        var refused = new List<RefusedInstance>();
+        string? copyUid = null;
+        int written = 0;
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (_, file) in Deidentified(instances, project, profile, refused, cancellationToken))
+            {
+                var data = file.Dataset;
+                copyUid ??= data.GetString(DicomTags.StudyInstanceUID);
+                string name = $"{data.GetString(DicomTags.StudyInstanceUID)}/{data.GetString(DicomTags.SeriesInstanceUID)}/{data.GetString(DicomTags.SOPInstanceUID)}.dcm";
+                // Pixel data compresses little; the fastest level keeps the export bound by the disk.
+                using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                DicomFileWriter.Write(entry, file);
+                written++;
+            }
+        }
+        return new DeidentifiedCopy(project, written > 0 ? copyUid : null, written, refused);
+    }
+
+    /// <summary>Each instance de-identified in turn (read lazily, one at a time); those that cannot be are added to <paramref name="refused"/> with the reason.</summary>
+    private IEnumerable<(StoredInstance Instance, DicomFile File)> Deidentified(IReadOnlyList<StoredInstance> instances, string project, DeidentificationProfile profile, List<RefusedInstance> refused, CancellationToken cancellationToken)
+    {
+        var deidentifier = new Deidentifier(profile, ProjectKey(project));
+        foreach (var instance in instances)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DicomFile file;
+            try
+            {
+                file = deidentifier.Deidentify(DicomFile.Open(archive.Store.FullPath(instance.RelativePath)));
+            }
+            catch (Exception e) when (e is DicomReadException or InvalidOperationException or ArgumentException or IOException)
+            {
+                refused.Add(new RefusedInstance(instance.SopInstanceUid, e.Message));
+                continue;
+            }
+            yield return (instance, file);
+        }
+    }
+
+    private IReadOnlyList<StoredInstance> InstancesOf(string studyUid)
+    {
+        var identifier = new DicomDataset();
+        identifier.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, "STUDY");
+        identifier.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, studyUid);
+        return archive.Query.FindInstances(QueryModel.StudyRoot, identifier);
+    }
+
+    /// <summary>Streams the written file into the ingest through a pipe: no temporary copy, large values read from the stored file as they are written.</summary>
+    private async Task IngestAsync(DicomFile file, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe();
+        var writing = Task.Run(() =>
+        {
+            try
+            {
+                using var stream = pipe.Writer.AsStream();
+                DicomFileWriter.Write(stream, file);
+            }
+            catch (Exception e)
+            {
+                pipe.Writer.Complete(e);
+                throw;
+            }
+        }, cancellationToken);
+        try
+        {
+            await using var reader = pipe.Reader.AsStream();
+            await archive.Ingest.IngestFileAsync(reader, "DEIDENTIFY", cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await writing.ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>An instance left out of a de-identified copy, and why.</summary>
+public sealed record RefusedInstance(string SopInstanceUid, string Reason);
+
+/// <summary>What a de-identification of a study made: the copy's Study Instance UID, how many instances it holds, and those left out.</summary>
+public sealed record DeidentifiedCopy(string Project, string? StudyInstanceUid, int Instances, IReadOnlyList<RefusedInstance> Refused);

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Archivum.Archive;
+using Archivum.Archive.Audit;
+using Archivum.Archive.Privacy;
+using Archivum.Archive.Security;
+using Archivum.Dicom.Model;
+using Archivum.Hosting.Security;
+
+namespace Archivum.Hosting;
+
+/// <summary>
+/// <c>POST /api/studies/{uid}/deidentify</c>: a de-identified copy of a stored study for a research
+/// project (PS3.15 Annex E, the project's keyed pseudonyms), put into the archive for the project's
+/// researchers or returned as a zip; audited as an Export.
+/// </summary>
+internal static class DeidentifyEndpoints
+{
+    public static void Map(WebApplication app) =>
+        app.MapPost("/api/studies/{uid}/deidentify", DeidentifyAsync).RequirePrivilege(Privilege.Export);
+
+    private sealed record Request(string? Project, string? Profile, bool AllowBurnedIn, string? Destination);
+
+    private static async Task<IResult> DeidentifyAsync(HttpContext http, ArchiveRuntime archive, AuditWriter audit, string uid)
+    {
+        if (DicomUid.Validate(uid) is { } invalid)
+        {
+            return Results.Problem($"'{uid}' is not a UID: {invalid}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        Request? request;
+        DeidentificationProfile profile;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<Request>(http.Request.Body, JsonSerializerOptions.Web, http.RequestAborted).ConfigureAwait(false);
+            if (request?.Project is not { } project)
+            {
+                throw new ArgumentException("name the research project: {\"project\": \"NAME\", \"profile\": \"basic,…\", \"destination\": \"archive\" or \"zip\"}");
+            }
+            StudyDeidentification.ValidateProject(project);
+            profile = DeidentificationProfile.Parse(request.Profile ?? "basic", request.AllowBurnedIn);
+            if (request.Destination is not (null or "archive" or "zip"))
+            {
+                throw new ArgumentException($"destination '{request.Destination}' is not archive or zip");
+            }
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        string? patient = archive.Index.PatientOfStudy(uid);
+        var copies = new StudyDeidentification(archive);
+        DeidentifiedCopy? copy;
+        IResult answer;
+        if (request.Destination == "zip")
+        {
+            var zip = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+            copy = await Task.Run(() => copies.WriteZip(uid, request.Project!, profile, zip, http.RequestAborted)).ConfigureAwait(false);
+            zip.Position = 0;
+            answer = copy is { Instances: > 0 }
+                ? Results.Stream(zip, "application/zip", $"{request.Project}-{copy.StudyInstanceUid}.zip")
+                : Summary(copy, zip);
+        }
+        else
+        {
+            copy = await copies.CopyIntoArchiveAsync(uid, request.Project!, profile, http.RequestAborted).ConfigureAwait(false);
+            answer = Summary(copy, null);
+        }
+        if (copy is not null)
+        {
+            audit.Record(new AuditRecord(AuditEvents.Export, AuditAction.Read, copy.Instances > 0 ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+            {
+                User = http.User.FindFirstValue(ClaimTypes.Name),
+                Role = http.User.FindFirstValue(ClaimTypes.Role),
+                Address = http.Connection.RemoteIpAddress?.ToString(),
+                Detail = $"de-identified copy of study {uid} for project {copy.Project} ({profile}) {(request.Destination == "zip" ? "as a zip" : "into the archive")}: "
+                    + $"{copy.Instances} instances as study {copy.StudyInstanceUid ?? "(none)"}, {copy.Refused.Count} left out",
+                Objects = [.. patient is null ? [] : new[] { AuditObject.Patient(patient) }, AuditObject.Study(uid)],
+            });
+        }
+        return answer;
+    }
+
+    private static IResult Summary(DeidentifiedCopy? copy, Stream? toClose)
+    {
+        toClose?.Dispose();
+        if (copy is null)
+        {
+            return Results.Problem("no such study in the archive", statusCode: StatusCodes.Status404NotFound);
+        }
+        var body = new
+        {
+            project = copy.Project,
+            studyInstanceUid = copy.StudyInstanceUid,
+            instances = copy.Instances,
+            refused = copy.Refused.Select(r => new { sopInstanceUid = r.SopInstanceUid, reason = r.Reason }),
+        };
+        // Nothing could be copied (every instance refused): the request could not be carried out as asked.
+        return Results.Json(body, statusCode: copy.Instances > 0 ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
+    }
+}
