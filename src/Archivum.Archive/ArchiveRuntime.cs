@@ -118,7 +118,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
 
     /// <summary>
     /// Deletes a study, series or instance and everything below it: first from the index (queries
-    /// stop seeing it at once), then the files. Returns the instances and bytes freed; (0, 0)
+    /// stop seeing it at once), then the cached series metadata that held it, then the files. Returns the instances and bytes freed; (0, 0)
     /// when the UID is not indexed.
     /// </summary>
     public async Task<(int Instances, long Bytes)> DeleteAsync(QueryLevel level, string uid, CancellationToken cancellationToken = default)
@@ -127,7 +127,13 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         {
             throw new ArgumentException($"'{uid}' is not a UID: {reason}", nameof(uid));
         }
+        var series = Index.SeriesUnder(level, uid);
         var paths = await Index.Writer.DeleteAsync(level, uid, cancellationToken).ConfigureAwait(false);
+        foreach (string seriesUid in series)
+        {
+            // The cached metadata holds the deleted instances' data too (and is stale besides).
+            SeriesMetadataFiles.Remove(Options.DataFolder, seriesUid);
+        }
         long bytes = 0;
         foreach (string path in paths)
         {

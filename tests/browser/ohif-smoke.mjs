@@ -3,8 +3,8 @@
 //   2. the viewer (/viewer/viewer?StudyInstanceUIDs=…) must paint the image: a viewport canvas
 //      whose pixels are not all one value.
 // Screenshots of both go to OUT. Prints one line per check ("ok …" or "FAIL …"); exit code 1 if any failed.
-// The browser signs in with HTTP Basic as ARCHIVUM_USER / ARCHIVUM_PASSWORD (the environment) when
-// the archive asks, as a person would in the browser's sign-in dialog.
+// The browser signs in on the archive's login page as ARCHIVUM_USER / ARCHIVUM_PASSWORD (the
+// environment), as a person would; the viewer's DICOMweb requests then carry the session cookie.
 // Usage: node ohif-smoke.mjs BASE-URL STUDY-UID PATIENT-AS-LISTED OUT-FOLDER
 import { chromium } from 'playwright-core';
 
@@ -19,16 +19,21 @@ let failed = false;
 const report = (ok, what) => { console.log(`${ok ? 'ok' : 'FAIL'} ${what}`); failed ||= !ok; };
 try {
   const user = process.env.ARCHIVUM_USER;
-  const page = await browser.newPage({
-    viewport: { width: 1280, height: 900 },
-    ...(user ? { httpCredentials: { username: user, password: process.env.ARCHIVUM_PASSWORD ?? '' } } : {}),
-  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', e => console.log(`page error: ${e}`));
   page.on('response', async r => {
     if (r.status() >= 400) console.log(`HTTP ${r.status()} ${r.request().method()} ${r.url()} (Accept: ${r.request().headers()['accept']})`);
   });
 
   await page.goto(`${base}/viewer/`, { waitUntil: 'domcontentloaded' });
+  if (user) {
+    // Sent to the login page first; signing in brings the browser back to the viewer.
+    report(page.url().includes('/login?returnUrl='), `an unsigned browser is sent to the login page (${page.url()})`);
+    await page.fill('#user', user);
+    await page.fill('#password', process.env.ARCHIVUM_PASSWORD ?? '');
+    await Promise.all([page.waitForURL(u => u.pathname.startsWith('/viewer'), { timeout: 30_000 }), page.click('button[type=submit]')]);
+    report(new URL(page.url()).pathname === '/viewer/', `signed in, back at the viewer (${page.url()})`);
+  }
   const listed = await page.getByText(patientId, { exact: false }).first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
   await page.screenshot({ path: `${out}/study-list.png` });
   report(listed, `study list shows the patient "${patientId}"`);

@@ -100,6 +100,28 @@ public sealed class ArchiveIndex : IAsyncDisposable
         return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
+    /// <summary>The Series Instance UIDs a deletion at <paramref name="level"/> of <paramref name="uid"/> touches: a study's series, the series itself, or an instance's series.</summary>
+    public IReadOnlyList<string> SeriesUnder(Query.QueryLevel level, string uid)
+    {
+        using var connection = OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = level switch
+        {
+            Query.QueryLevel.Study => "SELECT se.series_uid FROM series se JOIN studies st ON st.id = se.study_ref WHERE st.study_uid = $uid",
+            Query.QueryLevel.Series => "SELECT series_uid FROM series WHERE series_uid = $uid",
+            Query.QueryLevel.Image => "SELECT se.series_uid FROM instances i JOIN series se ON se.id = i.series_ref WHERE i.sop_instance_uid = $uid",
+            _ => throw new ArgumentOutOfRangeException(nameof(level), "a deletion names a study, a series or an instance"),
+        };
+        command.Parameters.AddWithValue("$uid", uid);
+        using var reader = command.ExecuteReader();
+        var series = new List<string>();
+        while (reader.Read())
+        {
+            series.Add(reader.GetString(0));
+        }
+        return series;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Writer is not null)

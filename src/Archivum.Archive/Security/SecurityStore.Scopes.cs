@@ -55,8 +55,17 @@ public sealed partial class SecurityStore
     }
 
     /// <summary>The scope a signed-in user's requests run in: their role's, narrowed by their rules, widened by their open break-glass studies.</summary>
-    public StudyScope ScopeOf(UserAccount user) =>
-        StudyScope.For(user.Role, ScopeRules(user.Name), user.Role is Role.Clinician or Role.Technologist ? EmergencyStudies(user.Name) : []);
+    public StudyScope ScopeOf(UserAccount user)
+    {
+        if (user.Role is Role.Admin or Role.Auditor)
+        {
+            return StudyScope.Unrestricted; // never scoped: no need to read anything
+        }
+        var rules = ScopeRules(user.Name);
+        // Break-glass widens a restricted scope only; an unrestricted one has nothing to widen.
+        var emergency = rules.Count > 0 && user.Role is Role.Clinician or Role.Technologist ? EmergencyStudies(user.Name) : [];
+        return StudyScope.For(user.Role, rules, emergency);
+    }
 
     /// <summary>
     /// Break-glass: opens a study outside the user's scope for <see cref="EmergencyAccessDuration"/>,

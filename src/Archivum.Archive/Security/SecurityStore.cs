@@ -57,6 +57,7 @@ public sealed partial class SecurityStore
                 last_used TEXT);
             """);
         CreateScopeTables(connection);
+        CreateSessionTables(connection);
         return store;
     }
 
@@ -184,7 +185,7 @@ public sealed partial class SecurityStore
             throw new ArgumentException("a token lives from a minute to a year");
         }
         string id = Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
-        string secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        string secret = Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = _clock.GetUtcNow();
         using var connection = Connect();
         Execute(connection, "INSERT INTO api_tokens (id, user, name, secret_hash, created, expires) VALUES ($id, (SELECT name FROM users WHERE name = $user), $name, $hash, $now, $expires)",

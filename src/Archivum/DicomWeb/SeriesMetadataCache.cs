@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Archivum.Archive;
+using Archivum.Archive.Storage;
 using Archivum.Archive.Security;
 using Archivum.Archive.Query;
 using Archivum.Dicom.Dictionary;
@@ -19,7 +20,7 @@ namespace Archivum.DicomWeb;
 /// </summary>
 internal sealed class SeriesMetadataCache(ArchiveRuntime archive)
 {
-    private readonly string _folder = Path.Combine(archive.Options.DataFolder, "cache", "series-metadata");
+    private readonly string _folder = SeriesMetadataFiles.Folder(archive.Options.DataFolder);
 
     /// <summary>The DICOMweb root the last metadata request came through: warming writes the files for it.</summary>
     public string? LastRoot { get; set; }
@@ -77,7 +78,7 @@ internal sealed class SeriesMetadataCache(ArchiveRuntime archive)
     /// <summary>The cached file of this version, written first when it is not there yet.</summary>
     public async Task<string> FileAsync(string seriesUid, string etag, IReadOnlyList<StoredInstance> instances, string root, CancellationToken cancellationToken)
     {
-        string name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seriesUid)))[..32];
+        string name = SeriesMetadataFiles.BaseName(seriesUid);
         string path = Path.Combine(_folder, $"{name}.{etag.Trim('"')}.json");
         if (File.Exists(path))
         {

@@ -18,6 +18,7 @@ namespace Archivum.Hosting;
 internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, Archive.Audit.AuditWriter auditWriter, SecurityStore users, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
+    private DicomServer? _tlsServer;
 
     /// <summary>The port the listener is bound to (useful when the setting was 0).</summary>
     public int Port => _server?.Port ?? 0;
@@ -46,16 +47,34 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             Port = settings.DicomPort,
             MaxAssociations = settings.MaxAssociations,
         };
-        _server = new DicomServer(options, policy, dispatcher.RunAsync, loggers.CreateLogger<DicomServer>());
+        _server = Listen(options, policy, dispatcher, settings.DicomPort);
+        if (settings.Tls.Enabled && settings.DicomTlsPort != 0)
+        {
+            // PS3.15 B.1 with BCP 195's versions; mutual TLS when an authority for clients is set.
+            _tlsServer = Listen(options with
+            {
+                Port = settings.DicomTlsPort,
+                Certificate = settings.Tls.LoadCertificate(),
+                TlsProtocols = TlsSettings.Protocols,
+                RequireClientCertificate = !string.IsNullOrEmpty(settings.Tls.ClientCaFile),
+                ClientCertificateValidation = settings.Tls.ClientValidation(),
+            }, policy, dispatcher, settings.DicomTlsPort);
+        }
+        return Task.CompletedTask;
+    }
+
+    private DicomServer Listen(DicomServerOptions options, AssociationPolicy policy, DimseServiceDispatcher dispatcher, int port)
+    {
+        var server = new DicomServer(options, policy, dispatcher.RunAsync, loggers.CreateLogger<DicomServer>());
         try
         {
-            _server.Start();
+            server.Start();
         }
         catch (System.Net.Sockets.SocketException e)
         {
-            throw new IOException($"cannot listen for DICOM on {settings.ListenAddress}:{settings.DicomPort}: {e.Message}", e);
+            throw new IOException($"cannot listen for DICOM{(options.Certificate is null ? "" : " TLS")} on {settings.ListenAddress}:{port}: {e.Message}", e);
         }
-        return Task.CompletedTask;
+        return server;
     }
 
     /// <summary>
@@ -95,17 +114,23 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        foreach (var server in new[] { _server, _tlsServer })
         {
-            await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+            if (server is not null)
+            {
+                await server.StopAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        foreach (var server in new[] { _server, _tlsServer })
         {
-            await _server.DisposeAsync().ConfigureAwait(false);
+            if (server is not null)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

@@ -12,4 +12,10 @@ public sealed class SecuritySettings
     /// a verified user is rejected (devices then act only for people).
     /// </summary>
     public string DicomUserIdentity { get; set; } = "optional";
+
+    /// <summary>A browser session ends after this many minutes without a request.</summary>
+    public int SessionIdleMinutes { get; set; } = 30;
+
+    /// <summary>A browser session ends this many hours after sign-in, however busy.</summary>
+    public int SessionHours { get; set; } = 12;
 }

@@ -132,8 +132,33 @@ internal static class ServeCommand
             HttpBehaviour.AddServices(builder.Services, settings);
             Security.SecuritySetup.AddServices(builder.Services, security, audit);
             ApiDocumentation.AddServices(builder.Services);
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort));
+            using var certificate = settings.Tls.Enabled ? settings.Tls.LoadCertificate() : null;
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpPort);
+                if (certificate is not null && settings.HttpsPort != 0)
+                {
+                    kestrel.Listen(IPAddress.Parse(settings.ListenAddress), settings.HttpsPort, listen => listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = certificate;
+                        https.SslProtocols = TlsSettings.Protocols;
+                    }));
+                }
+            });
+            if (certificate is not null)
+            {
+                // RFC 6797: browsers that reached us over HTTPS keep to it for a year; loopback names included.
+                builder.Services.AddHsts(hsts =>
+                {
+                    hsts.MaxAge = TimeSpan.FromDays(365);
+                    hsts.ExcludedHosts.Clear();
+                });
+            }
             var app = builder.Build();
+            if (certificate is not null)
+            {
+                app.UseHsts(); // only on HTTPS answers, as RFC 6797 §7.2 asks
+            }
             HttpBehaviour.Use(app, settings);
             Security.SecuritySetup.Use(app);
             HealthEndpoints.Map(app);
@@ -143,6 +168,8 @@ internal static class ServeCommand
             StudyEndpoints.Map(app);
             StudyAccessEndpoints.Map(app);
             DeidentifyEndpoints.Map(app);
+            PatientEndpoints.Map(app);
+            Security.BrowserSessions.Map(app);
             var dicomWeb = app.MapGroup(DicomWeb.DicomWebMedia.BasePath);
             DicomWeb.QidoEndpoints.Map(dicomWeb);
             DicomWeb.WadoEndpoints.Map(dicomWeb);
@@ -167,6 +194,10 @@ internal static class ServeCommand
                 return Fail(e.Message.StartsWith("cannot listen", StringComparison.Ordinal) ? e.Message : $"cannot listen on {settings.ListenAddress}:{settings.HttpPort}: {e.Message}");
             }
             ServeLog.Serving(log, settings.AETitle, archive.Options.DataFolder, settings.ListenAddress, settings.DicomPort, settings.HttpPort);
+            if (certificate is not null)
+            {
+                ServeLog.ServingTls(log, settings.ListenAddress, settings.DicomTlsPort, settings.HttpsPort);
+            }
             audit.Record(Security.SecuritySetup.ApplicationActivity(Archive.Audit.AuditEventTypes.ApplicationStart, settings));
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);

@@ -23,4 +23,7 @@ internal static partial class ServeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Archivum {AETitle} serving {DataFolder}; DICOM on {Address}:{DicomPort}, HTTP on http://{Address}:{HttpPort}")]
     public static partial void Serving(ILogger logger, string aeTitle, string dataFolder, string address, int dicomPort, int httpPort);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS: DICOM TLS on {Address}:{DicomTlsPort}, HTTPS on https://{Address}:{HttpsPort} (a port 0 is off)")]
+    public static partial void ServingTls(ILogger logger, string address, int dicomTlsPort, int httpsPort);
 }

@@ -27,6 +27,15 @@ public sealed class ServeSettings
 
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>HTTPS port, used when a certificate is configured (Tls:CertificateFile); 0: no HTTPS.</summary>
+    public int HttpsPort { get; set; } = 8443;
+
+    /// <summary>DICOM TLS port (PS3.15 B.1; 2762 is IANA's dicom-tls), used when a certificate is configured; 0: none.</summary>
+    public int DicomTlsPort { get; set; } = 2762;
+
+    /// <summary>The certificate for HTTPS and DICOM TLS (Archivum:Tls:…).</summary>
+    public TlsSettings Tls { get; set; } = new();
+
     /// <summary>Below this free space on the store's disk the archive reports not ready.</summary>
     public long MinimumFreeMegabytes { get; set; } = 1024;
 
@@ -83,6 +92,14 @@ public sealed class ServeSettings
         Check(DicomPort is >= 1 and <= 65535, nameof(DicomPort), DicomPort, "not a TCP port (1 to 65535)");
         Check(HttpPort is >= 1 and <= 65535, nameof(HttpPort), HttpPort, "not a TCP port (1 to 65535)");
         Check(DicomPort != HttpPort, nameof(HttpPort), HttpPort, "the DICOM and HTTP ports must differ");
+        Check(Tls.Problem() is null, "Tls", Tls.CertificateFile, Tls.Problem() ?? "");
+        if (Tls.Enabled)
+        {
+            Check(HttpsPort is >= 0 and <= 65535, nameof(HttpsPort), HttpsPort, "not a TCP port (1 to 65535, or 0 for none)");
+            Check(DicomTlsPort is >= 0 and <= 65535, nameof(DicomTlsPort), DicomTlsPort, "not a TCP port (1 to 65535, or 0 for none)");
+            int[] ports = [DicomPort, HttpPort, HttpsPort, DicomTlsPort];
+            Check(ports.Where(p => p != 0).Distinct().Count() == ports.Count(p => p != 0), nameof(HttpsPort), $"{HttpsPort}, {nameof(DicomTlsPort)} = {DicomTlsPort}", "the DICOM, HTTP, HTTPS and DICOM TLS ports must all differ");
+        }
         Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
@@ -94,6 +111,8 @@ public sealed class ServeSettings
         }
         Check(MaxStowMegabytes is >= 1 and <= 1024 * 1024, nameof(MaxStowMegabytes), MaxStowMegabytes, "give 1 to 1048576 (1 TB)");
         Check(MaxStowParts is >= 1 and <= 1_000_000, nameof(MaxStowParts), MaxStowParts, "give 1 to 1000000");
+        Check(Security.SessionIdleMinutes is >= 1 and <= 24 * 60, "Security:SessionIdleMinutes", Security.SessionIdleMinutes, "give 1 to 1440 minutes");
+        Check(Security.SessionHours is >= 1 and <= 7 * 24, "Security:SessionHours", Security.SessionHours, "give 1 to 168 hours");
         Check(Security.DicomUserIdentity is "optional" or "required", "Security:DicomUserIdentity", Security.DicomUserIdentity, "give optional or required");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)

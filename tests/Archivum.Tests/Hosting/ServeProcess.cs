@@ -120,6 +120,21 @@ internal sealed class ServeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Distinct free ports for settings of a test's own (HTTPS, DICOM TLS): the probes are held open together.</summary>
+    public static int[] FreePorts(int count)
+    {
+        var probes = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            probes.ForEach(p => p.Start());
+            return probes.Select(p => ((IPEndPoint)p.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            probes.ForEach(p => p.Dispose());
+        }
+    }
+
     /// <summary>Two distinct free ports: both probes are held open together, so the kernel cannot hand out the same one twice.</summary>
     private static (int First, int Second) FreePorts()
     {

@@ -70,6 +70,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         .Replace("{instance}", "1.2.3.997", StringComparison.Ordinal).Replace("{uid}", "1.2.3.996", StringComparison.Ordinal)
         .Replace("{aeTitle}", "NOSUCHAE", StringComparison.Ordinal).Replace("{frames}", "1", StringComparison.Ordinal)
         .Replace("{path}", "7FE00010", StringComparison.Ordinal).Replace("{label}", "teaching", StringComparison.Ordinal)
+        .Replace("{patientId}", "NOSUCHPATIENT", StringComparison.Ordinal)
         + (path == "/wado" ? "?requestType=WADO&studyUID=1.2.3.999&seriesUID=1.2.3.998&objectUID=1.2.3.997" : "");
 
     [Fact]

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Archivum.Hosting.Security;
 
 /// <summary>
-/// HTTP Basic with a local account, and <c>Bearer arc_…</c> personal API tokens. Basic over plain
+/// HTTP Basic with a local account, <c>Bearer arc_…</c> personal API tokens, and the session cookie
+/// of a browser signed in on the login page (<see cref="BrowserSessions"/>). Basic over plain
 /// HTTP from another machine is refused unless <c>Security:AllowBasicOverHttp</c> says otherwise
 /// (the password would cross the network in clear). Each fresh check, success or failure, goes to
 /// the audit trail (User Authentication; a lockout or a refused token also as a Security Alert);
@@ -18,7 +19,7 @@ namespace Archivum.Hosting.Security;
 /// </summary>
 internal sealed class ArchivumAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    CredentialCheck credentials, ServeSettings settings, AuditWriter audit)
+    CredentialCheck credentials, ServeSettings settings, LoginAudit logins)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Archivum";
@@ -34,7 +35,22 @@ internal sealed class ArchivumAuthenticationHandler(
         {
             return Task.FromResult(Token(header["Bearer ".Length..].Trim()));
         }
+        if (header.Length == 0 && Request.Cookies[BrowserSessions.CookieName] is { Length: > 0 } cookie)
+        {
+            return Task.FromResult(Session(cookie));
+        }
         return Task.FromResult(AuthenticateResult.NoResult());
+    }
+
+    private AuthenticateResult Session(string cookie)
+    {
+        if (credentials.Store.VerifySession(cookie, TimeSpan.FromMinutes(settings.Security.SessionIdleMinutes)) is not { } session)
+        {
+            // An ended or idle session: the browser signs in again (no audit: nobody presented a password).
+            return AuthenticateResult.Fail("the session has ended; sign in again");
+        }
+        Context.Items[BrowserSessions.CsrfItem] = session.CsrfToken;
+        return Success(session.User, "session");
     }
 
     private AuthenticateResult Basic(string encoded)
@@ -87,40 +103,18 @@ internal sealed class ArchivumAuthenticationHandler(
 
     private bool IsLoopback() => Context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
 
-    private void AuditLogin(string user, LoginResult result, string how)
-    {
-        string address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        audit.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, result.Succeeded ? AuditOutcome.Success : AuditOutcome.MinorFailure)
-        {
-            EventType = AuditEventTypes.Login,
-            User = user,
-            Role = result.User is { } account ? RolePrivileges.Name(account.Role) : null,
-            Address = address,
-            Detail = result.Succeeded ? $"login by {how}" : $"login by {how} refused: {Describe(result)}",
-        });
-        if (result.Failure is LoginFailure.LockedOut && result.User?.FailedLogins == SecurityStore.FailuresBeforeLockout)
-        {
-            Alert(user, AuditEventTypes.UseOfRestrictedFunction, $"account {user} locked after {SecurityStore.FailuresBeforeLockout} failed logins in a row (until {result.LockedUntil:HH:mm:ss}Z)");
-        }
-        else if (result.Failure is LoginFailure.UnknownToken or LoginFailure.RevokedToken or LoginFailure.ExpiredToken)
-        {
-            Alert(user, AuditEventTypes.NodeAuthentication, $"refused API token: {Describe(result)}");
-        }
-    }
+    private void AuditLogin(string user, LoginResult result, string how) => logins.Login(Context, user, result, how);
 
-    private void Alert(string user, AuditCode type, string detail) =>
-        audit.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Execute, AuditOutcome.MinorFailure)
-        {
-            EventType = type,
-            User = user,
-            Address = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            Detail = detail,
-        });
-
-    private static string Describe(LoginResult result) => result.Reason;
+    private void Alert(string user, AuditCode type, string detail) => logins.Alert(Context, user, type, detail);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (BrowserSessions.IsPageNavigation(Request))
+        {
+            // A person in a browser: the login page, then back here.
+            Response.Redirect(BrowserSessions.LoginUrl(Request));
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Basic realm=\"Archivum\", charset=\"UTF-8\"";
         Response.Headers.Append("WWW-Authenticate", "Bearer realm=\"Archivum\"");

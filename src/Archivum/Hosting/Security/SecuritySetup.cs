@@ -18,6 +18,7 @@ internal static class SecuritySetup
         services.AddSingleton(store);
         services.AddSingleton(audit);
         services.AddSingleton<CredentialCheck>();
+        services.AddSingleton<LoginAudit>();
         services.AddSingleton<AccessAudit>();
         services.AddAuthentication(ArchivumAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ArchivumAuthenticationHandler>(ArchivumAuthenticationHandler.SchemeName, null);
@@ -27,6 +28,7 @@ internal static class SecuritySetup
     public static void Use(WebApplication app)
     {
         app.UseAuthentication();
+        BrowserSessions.UseCsrfProtection(app);
         app.Services.GetRequiredService<AccessAudit>().Use(app);
         app.UseAuthorization();
     }
