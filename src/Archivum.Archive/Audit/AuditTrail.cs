@@ -147,6 +147,23 @@ public sealed class AuditTrail
         return rows;
     }
 
+    /// <summary>The records after number <paramref name="seq"/>, oldest first (at most <paramref name="limit"/>): what a follower of the trail has not seen yet.</summary>
+    public IReadOnlyList<AuditRow> After(long seq, int limit)
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM audit WHERE seq > $seq ORDER BY seq LIMIT $limit";
+        command.Parameters.AddWithValue("$seq", seq);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var rows = new List<AuditRow>();
+        while (reader.Read())
+        {
+            rows.Add(ReadRow(reader));
+        }
+        return rows;
+    }
+
     /// <summary>Walks the whole chain; the first break found, or none.</summary>
     public AuditVerification Verify()
     {

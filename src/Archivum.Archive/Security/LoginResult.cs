@@ -11,6 +11,8 @@ public enum LoginFailure
     UnknownToken,
     ExpiredToken,
     RevokedToken,
+    /// <summary>Too many failed logins from the client's address lately (credential stuffing?): not even checked.</summary>
+    AddressBlocked,
 }
 
 /// <summary>The outcome of checking a password or a token.</summary>
@@ -33,6 +35,7 @@ public sealed record LoginResult(UserAccount? User, LoginFailure Failure, DateTi
         LoginFailure.UnknownToken => "unknown token",
         LoginFailure.ExpiredToken => "expired token",
         LoginFailure.RevokedToken => "revoked token",
+        LoginFailure.AddressBlocked => "too many failed logins from this address; password checks from it are paused",
         _ => Failure.ToString(),
     };
 }

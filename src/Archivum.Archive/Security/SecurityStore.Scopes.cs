@@ -55,16 +55,23 @@ public sealed partial class SecurityStore
     }
 
     /// <summary>The scope a signed-in user's requests run in: their role's, narrowed by their rules, widened by their open break-glass studies.</summary>
-    public StudyScope ScopeOf(UserAccount user)
+    public StudyScope ScopeOf(UserAccount user) => ScopeOf(user.Name, user.Role);
+
+    /// <summary>
+    /// The scope of a user named <paramref name="name"/> acting in <paramref name="role"/> (a role a
+    /// single sign-on token gave, say): the rules and break-glass studies of the local account of
+    /// that name, when there is one.
+    /// </summary>
+    public StudyScope ScopeOf(string name, Role role)
     {
-        if (user.Role is Role.Admin or Role.Auditor)
+        if (role is Role.Admin or Role.Auditor)
         {
             return StudyScope.Unrestricted; // never scoped: no need to read anything
         }
-        var rules = ScopeRules(user.Name);
+        var rules = ScopeRules(name);
         // Break-glass widens a restricted scope only; an unrestricted one has nothing to widen.
-        var emergency = rules.Count > 0 && user.Role is Role.Clinician or Role.Technologist ? EmergencyStudies(user.Name) : [];
-        return StudyScope.For(user.Role, rules, emergency);
+        var emergency = rules.Count > 0 && role is Role.Clinician or Role.Technologist ? EmergencyStudies(name) : [];
+        return StudyScope.For(role, rules, emergency);
     }
 
     /// <summary>

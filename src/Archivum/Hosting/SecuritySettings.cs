@@ -18,4 +18,7 @@ public sealed class SecuritySettings
 
     /// <summary>A browser session ends this many hours after sign-in, however busy.</summary>
     public int SessionHours { get; set; } = 12;
+
+    /// <summary>Single sign-on: JWT access tokens of an OpenID Connect provider (Archivum:Security:Jwt:…).</summary>
+    public JwtSettings Jwt { get; set; } = new();
 }

@@ -129,8 +129,12 @@ internal static class ServeCommand
             builder.Services.AddSingleton<DicomWeb.SeriesMetadataCache>();
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();
+            if (settings.Audit.Syslog.Enabled)
+            {
+                builder.Services.AddHostedService<SyslogForwardingService>();
+            }
             HttpBehaviour.AddServices(builder.Services, settings);
-            Security.SecuritySetup.AddServices(builder.Services, security, audit);
+            Security.SecuritySetup.AddServices(builder.Services, security, audit, settings);
             ApiDocumentation.AddServices(builder.Services);
             using var certificate = settings.Tls.Enabled ? settings.Tls.LoadCertificate() : null;
             builder.WebHost.ConfigureKestrel(kestrel =>

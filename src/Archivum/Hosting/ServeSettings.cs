@@ -69,6 +69,9 @@ public sealed class ServeSettings
     /// <summary>Origins allowed to call the HTTP API and DICOMweb from a browser (CORS), e.g. "https://viewer.hospital.org"; none by default.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
+    /// <summary>The audit trail's forwarding (Archivum:Audit:…).</summary>
+    public AuditSettings Audit { get; set; } = new();
+
     /// <summary>Authentication and its limits (Archivum:Security:…).</summary>
     public SecuritySettings Security { get; set; } = new();
 
@@ -113,6 +116,8 @@ public sealed class ServeSettings
         Check(MaxStowParts is >= 1 and <= 1_000_000, nameof(MaxStowParts), MaxStowParts, "give 1 to 1000000");
         Check(Security.SessionIdleMinutes is >= 1 and <= 24 * 60, "Security:SessionIdleMinutes", Security.SessionIdleMinutes, "give 1 to 1440 minutes");
         Check(Security.SessionHours is >= 1 and <= 7 * 24, "Security:SessionHours", Security.SessionHours, "give 1 to 168 hours");
+        errors.AddRange(Security.Jwt.Problems().Select(p => $"{Section}:{p}"));
+        errors.AddRange(Audit.Syslog.Problems().Select(p => $"{Section}:{p}"));
         Check(Security.DicomUserIdentity is "optional" or "required", "Security:DicomUserIdentity", Security.DicomUserIdentity, "give optional or required");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)

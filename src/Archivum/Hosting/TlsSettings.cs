@@ -39,21 +39,7 @@ public sealed class TlsSettings
         {
             return null;
         }
-        var authorities = new X509Certificate2Collection();
-        authorities.ImportFromPemFile(ClientCaFile);
-        return (_, certificate, _, _) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(presented);
-        };
+        return Dicom.Network.UpperLayer.TrustedAuthorities.Validation(Dicom.Network.UpperLayer.TrustedAuthorities.Load(ClientCaFile), checkName: false);
     }
 
     /// <summary>Why the files cannot be used, or null when they can.</summary>
@@ -72,12 +58,7 @@ public sealed class TlsSettings
             }
             if (!string.IsNullOrEmpty(ClientCaFile))
             {
-                var authorities = new X509Certificate2Collection();
-                authorities.ImportFromPemFile(ClientCaFile);
-                if (authorities.Count == 0)
-                {
-                    return $"{ClientCaFile} holds no certificate";
-                }
+                Dicom.Network.UpperLayer.TrustedAuthorities.Load(ClientCaFile);
             }
             return null;
         }

@@ -114,20 +114,7 @@ internal sealed class ScuConnection
         }
         else if (parse.GetValue(_tlsCa) is { } caFile)
         {
-            var authorities = new X509Certificate2Collection();
-            authorities.ImportFromPemFile(caFile);
-            options.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    return false;
-                }
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            };
+            options.RemoteCertificateValidationCallback = TrustedAuthorities.Validation(TrustedAuthorities.Load(caFile), checkName: true);
         }
         return options;
     }

@@ -75,10 +75,10 @@ internal sealed class ArchivumAuthenticationHandler(
             Alert(user, AuditEventTypes.NodeAuthentication, "Basic credentials sent over plain HTTP from another machine, refused (use HTTPS, or set Security:AllowBasicOverHttp)");
             return AuthenticateResult.Fail("Basic authentication over plain HTTP is refused from another machine: use HTTPS");
         }
-        var (result, fresh) = credentials.Password(user, password);
+        var (result, fresh, pausedNow) = credentials.Password(user, password, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         if (fresh)
         {
-            AuditLogin(user, result, "password");
+            logins.Login(Context, user, result, "password", pausedNow);
         }
         return result.Succeeded ? Success(result.User!, "basic") : AuthenticateResult.Fail("the user name or password is wrong, or the account is locked or disabled");
     }

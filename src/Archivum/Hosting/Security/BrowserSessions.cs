@@ -76,8 +76,8 @@ internal static class BrowserSessions
             audit.Alert(http, user, AuditEventTypes.NodeAuthentication, "password sent to the login page over plain HTTP from another machine, refused (use HTTPS)");
             return Page(returnUrl, "Sign in over HTTPS: this connection is not encrypted.", StatusCodes.Status403Forbidden);
         }
-        var (result, _) = credentials.Password(user, password);
-        audit.Login(http, user, result, "password (login page)");
+        var (result, _, pausedNow) = credentials.Password(user, password, http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        audit.Login(http, user, result, "password (login page)", pausedNow);
         if (!result.Succeeded)
         {
             return Page(returnUrl, "The user name or password is wrong, or the account is locked.", StatusCodes.Status401Unauthorized);

@@ -21,8 +21,48 @@ internal sealed class CredentialCheck(SecurityStore store)
 
     public SecurityStore Store => store;
 
+    /// <summary>Failed password checks from one address within <see cref="FailureWindow"/> that pause its password checks for <see cref="AddressPause"/>.</summary>
+    public const int FailuresPerAddress = 20;
+
+    private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(10), AddressPause = TimeSpan.FromMinutes(15);
+
+    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Since, DateTimeOffset PausedUntil)> _addresses = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The result; whether it was checked afresh (a login to audit) rather than remembered; and
+    /// whether this failure paused the address. An account's lockout stops guessing one password;
+    /// credential stuffing tries one leaked password on each of many accounts, so failures are also
+    /// counted per client address: <see cref="FailuresPerAddress"/> within ten minutes pause its
+    /// password checks (refused unchecked, which also spares the Argon2 cost) for fifteen.
+    /// </summary>
+    public (LoginResult Result, bool Fresh, bool PausedNow) Password(string user, string password, string address)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_addresses.TryGetValue(address, out var record) && record.PausedUntil > now)
+        {
+            return (LoginResult.Refused(LoginFailure.AddressBlocked), true, false);
+        }
+        var (result, fresh) = Password(user, password);
+        if (result.Succeeded || !fresh)
+        {
+            return (result, fresh, false);
+        }
+        if (_addresses.Count > 100_000)
+        {
+            _addresses.Clear(); // bounded memory under a flood; the accounts' own lockout still holds
+        }
+        var counted = _addresses.AddOrUpdate(address, (1, now, DateTimeOffset.MinValue), (_, r) =>
+            now - r.Since > FailureWindow ? (1, now, DateTimeOffset.MinValue) : (r.Failures + 1, r.Since, r.PausedUntil));
+        if (counted.Failures >= FailuresPerAddress && counted.PausedUntil <= now)
+        {
+            _addresses[address] = (0, now, now + AddressPause);
+            return (result, fresh, true);
+        }
+        return (result, fresh, false);
+    }
+
     /// <summary>The result, and whether it was checked afresh (a login to audit) rather than remembered.</summary>
-    public (LoginResult Result, bool Fresh) Password(string user, string password)
+    private (LoginResult Result, bool Fresh) Password(string user, string password)
     {
         string key = Key(user + "\0" + password);
         var now = DateTimeOffset.UtcNow;

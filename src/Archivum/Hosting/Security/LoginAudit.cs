@@ -6,7 +6,7 @@ namespace Archivum.Hosting.Security;
 /// <summary>The audit records of signing in over HTTP: every fresh check (User Authentication / Login), and the security alerts some failures also are.</summary>
 internal sealed class LoginAudit(AuditWriter audit)
 {
-    public void Login(HttpContext http, string user, LoginResult result, string how)
+    public void Login(HttpContext http, string user, LoginResult result, string how, bool pausedNow = false)
     {
         audit.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, result.Succeeded ? AuditOutcome.Success : AuditOutcome.MinorFailure)
         {
@@ -19,6 +19,10 @@ internal sealed class LoginAudit(AuditWriter audit)
         if (result.Failure is LoginFailure.LockedOut && result.User?.FailedLogins == SecurityStore.FailuresBeforeLockout)
         {
             Alert(http, user, AuditEventTypes.UseOfRestrictedFunction, $"account {user} locked after {SecurityStore.FailuresBeforeLockout} failed logins in a row (until {result.LockedUntil:HH:mm:ss}Z)");
+        }
+        if (pausedNow)
+        {
+            Alert(http, user, AuditEventTypes.NodeAuthentication, $"{CredentialCheck.FailuresPerAddress} failed logins from {Address(http)} within ten minutes (credential stuffing?): its password checks are paused for fifteen minutes");
         }
         else if (result.Failure is LoginFailure.UnknownToken or LoginFailure.RevokedToken or LoginFailure.ExpiredToken)
         {

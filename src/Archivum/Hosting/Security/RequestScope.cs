@@ -17,8 +17,11 @@ internal static class RequestScope
         var store = http.RequestServices.GetRequiredService<SecurityStore>();
         // Every endpoint that reads patient data requires a signed-in user; should one ever not,
         // it sees nothing rather than everything.
-        var scope = http.User.FindFirstValue(ClaimTypes.Name) is { } name && store.Find(name) is { Disabled: false } user
-            ? store.ScopeOf(user)
+        var scope = http.User.FindFirstValue(ClaimTypes.Name) is { } name
+            && Enum.TryParse<Role>(http.User.FindFirstValue(ClaimTypes.Role), ignoreCase: true, out var role)
+            && store.Find(name) is not { Disabled: true }
+            // A single sign-on user needs no local account; one of the same name lends its scope rules.
+            ? store.ScopeOf(name, role)
             : Nothing;
         http.Items[Key] = scope;
         return scope;

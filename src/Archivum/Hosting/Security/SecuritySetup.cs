@@ -13,15 +13,29 @@ namespace Archivum.Hosting.Security;
 /// </summary>
 internal static class SecuritySetup
 {
-    public static void AddServices(IServiceCollection services, SecurityStore store, AuditWriter audit)
+    public static void AddServices(IServiceCollection services, SecurityStore store, AuditWriter audit, ServeSettings settings)
     {
         services.AddSingleton(store);
         services.AddSingleton(audit);
         services.AddSingleton<CredentialCheck>();
         services.AddSingleton<LoginAudit>();
         services.AddSingleton<AccessAudit>();
-        services.AddAuthentication(ArchivumAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ArchivumAuthenticationHandler>(ArchivumAuthenticationHandler.SchemeName, null);
+        const string Select = "select";
+        var authentication = services.AddAuthentication(Select)
+            .AddScheme<AuthenticationSchemeOptions, ArchivumAuthenticationHandler>(ArchivumAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(Select, null, options =>
+            {
+                // A provider's JWT to the JwtBearer handler; everything else (Basic, arc_ tokens, the
+                // session cookie) to ours, which also answers every challenge and refusal alike.
+                bool jwt = settings.Security.Jwt.Enabled;
+                options.ForwardDefaultSelector = http => jwt && JwtSignIn.CarriesJwt(http) ? JwtSignIn.SchemeName : ArchivumAuthenticationHandler.SchemeName;
+                options.ForwardChallenge = ArchivumAuthenticationHandler.SchemeName;
+                options.ForwardForbid = ArchivumAuthenticationHandler.SchemeName;
+            });
+        if (settings.Security.Jwt.Enabled)
+        {
+            JwtSignIn.Add(authentication, settings.Security.Jwt);
+        }
         services.AddAuthorization(PrivilegePolicies.Add);
     }
 

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using Archivum.Tests.Hosting;
+
+namespace Archivum.Tests.Security;
+
+/// <summary>
+/// Hostile requests against a running archive: path traversal through UIDs, labels, project and
+/// patient names, and credential stuffing (one password tried on many accounts from one address):
+/// all refused, the last also paused and audited as a security alert. (Forged tokens: see
+/// <see cref="SingleSignOnTests"/>; cross-site requests: see <see cref="BrowserSessionTests"/>.)
+/// </summary>
+public sealed class HostileInputTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("archivum-hostile-").FullName;
+    private ServeProcess _serve = null!;
+
+    public async Task InitializeAsync() => _serve = await ServeProcess.StartAsync(Path.Combine(_folder, "data"));
+
+    public async Task DisposeAsync()
+    {
+        await _serve.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("GET", "dicomweb/studies/..%2F..%2F..%2Fetc%2Fpasswd/metadata", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "dicomweb/studies/1.2.3/series/..%2F..%2Findex.db", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "dicomweb/studies/1.2.3/series/1.2.4/instances/..%2F..%2F..%2Faudit.db/bulkdata/7FE00010", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "wado?requestType=WADO&studyUID=1.2.3&seriesUID=1.2.4&objectUID=..%2F..%2Fsecurity.db&contentType=application%2Fdicom", HttpStatusCode.BadRequest)]
+    [InlineData("PUT", "api/studies/1.2.3/labels/..%2F..%2Fx", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "api/studies/..%2Findex.db/labels", HttpStatusCode.BadRequest)]
+    [InlineData("DELETE", "api/studies/..%2F..%2F", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "api/patients/..%2F..%2Fsecurity.db/export", HttpStatusCode.NotFound)]
+    [InlineData("GET", "viewer/..%2F..%2F..%2Fetc%2Fpasswd", HttpStatusCode.OK)] // the viewer's page, never the file
+    public async Task Path_traversal_through_a_name_reaches_no_file(string method, string path, HttpStatusCode expected)
+    {
+        using var response = await _serve.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {body}");
+        Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("SQLite format", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Credential_stuffing_from_one_address_is_paused_and_audited()
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            _serve.SignIn($"user{i}", "Summer2024!"); // a leaked password tried on account after account
+            Assert.Equal(HttpStatusCode.Unauthorized, (await _serve.Http.GetAsync("api/me")).StatusCode);
+        }
+        // Paused: even the right password is not checked from this address now.
+        _serve.SignIn("admin", _serve.InitialAdminPassword);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _serve.Http.GetAsync("api/me")).StatusCode);
+        // An API token is not a password guess: it still works.
+        var store = Archive.Security.SecurityStore.Open(_serve.DataFolder);
+        var (_, secret) = store.CreateToken("admin", "audit reader", TimeSpan.FromDays(1));
+        _serve.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        using var audit = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/audit?limit=100000"));
+        var records = audit.RootElement.EnumerateArray().ToList();
+        Assert.Contains(records, r => r.GetProperty("event").GetString() == "110113"
+            && r.GetProperty("detail").GetString()!.Contains("credential stuffing", StringComparison.Ordinal));
+        Assert.Contains(records, r => r.GetProperty("user").GetString() == "admin"
+            && r.GetProperty("detail").GetString()!.Contains("password checks from it are paused", StringComparison.Ordinal));
+        Assert.Equal(20, records.Count(r => r.GetProperty("detail").GetString()!.Contains("refused: no such user", StringComparison.Ordinal)));
+    }
+}
