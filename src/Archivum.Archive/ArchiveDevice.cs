@@ -20,6 +20,9 @@ public sealed record ArchiveDevice(string AETitle, string Host, int Port)
     /// <summary>May be the destination of a C-MOVE.</summary>
     public bool MayReceive { get; init; } = true;
 
+    /// <summary>Associations under this AE title are accepted only from <see cref="Host"/> (its addresses, when it is a name): an AE title alone is easily spoofed.</summary>
+    public bool RestrictToHost { get; init; }
+
     /// <summary>Why this device's settings cannot be used, or null.</summary>
     public string? Validate()
     {

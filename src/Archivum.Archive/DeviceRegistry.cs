@@ -37,10 +37,10 @@ public sealed class DeviceRegistry
         using var connection = _index.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO devices (ae_title, host, port, description, may_store, may_find, may_retrieve, may_receive, updated_at)
-            VALUES ($ae, $host, $port, $description, $store, $find, $retrieve, $receive, $now)
+            INSERT INTO devices (ae_title, host, port, description, may_store, may_find, may_retrieve, may_receive, restrict_to_host, updated_at)
+            VALUES ($ae, $host, $port, $description, $store, $find, $retrieve, $receive, $restrict, $now)
             ON CONFLICT (ae_title) DO UPDATE SET host = $host, port = $port, description = $description, may_store = $store,
-                may_find = $find, may_retrieve = $retrieve, may_receive = $receive, updated_at = $now
+                may_find = $find, may_retrieve = $retrieve, may_receive = $receive, restrict_to_host = $restrict, updated_at = $now
             """;
         command.Parameters.AddWithValue("$ae", device.AETitle);
         command.Parameters.AddWithValue("$host", device.Host);
@@ -50,6 +50,7 @@ public sealed class DeviceRegistry
         command.Parameters.AddWithValue("$find", device.MayFind);
         command.Parameters.AddWithValue("$retrieve", device.MayRetrieve);
         command.Parameters.AddWithValue("$receive", device.MayReceive);
+        command.Parameters.AddWithValue("$restrict", device.RestrictToHost);
         command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
         bool added = !_devices.ContainsKey(device.AETitle);
@@ -74,7 +75,7 @@ public sealed class DeviceRegistry
         var devices = new ConcurrentDictionary<string, ArchiveDevice>(StringComparer.Ordinal);
         using var connection = _index.OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ae_title, host, port, description, may_store, may_find, may_retrieve, may_receive FROM devices";
+        command.CommandText = "SELECT ae_title, host, port, description, may_store, may_find, may_retrieve, may_receive, restrict_to_host FROM devices";
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -85,6 +86,7 @@ public sealed class DeviceRegistry
                 MayFind = reader.GetBoolean(5),
                 MayRetrieve = reader.GetBoolean(6),
                 MayReceive = reader.GetBoolean(7),
+                RestrictToHost = reader.GetBoolean(8),
             };
         }
         _devices = devices;

@@ -136,6 +136,7 @@ public sealed class AuditTrail
         Condition("(event = $event OR event_type = $event)", "$event", filter.EventCode);
         Condition("time >= $from", "$from", filter.From is { } from ? Stamp(from) : null);
         Condition("time < $to", "$to", filter.To is { } to ? Stamp(to) : null);
+        Condition("seq > $after", "$after", filter.AfterSeq);
         command.CommandText = $"SELECT {Columns} FROM audit {(conditions.Count > 0 ? "WHERE " + string.Join(" AND ", conditions) : "")} ORDER BY seq LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
@@ -148,21 +149,7 @@ public sealed class AuditTrail
     }
 
     /// <summary>The records after number <paramref name="seq"/>, oldest first (at most <paramref name="limit"/>): what a follower of the trail has not seen yet.</summary>
-    public IReadOnlyList<AuditRow> After(long seq, int limit)
-    {
-        using var connection = Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM audit WHERE seq > $seq ORDER BY seq LIMIT $limit";
-        command.Parameters.AddWithValue("$seq", seq);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        var rows = new List<AuditRow>();
-        while (reader.Read())
-        {
-            rows.Add(ReadRow(reader));
-        }
-        return rows;
-    }
+    public IReadOnlyList<AuditRow> After(long seq, int limit) => Find(new AuditFilter(AfterSeq: seq), limit);
 
     /// <summary>Walks the whole chain; the first break found, or none.</summary>
     public AuditVerification Verify()

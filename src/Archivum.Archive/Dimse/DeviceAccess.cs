@@ -19,6 +19,36 @@ public sealed class DeviceAccess(DeviceRegistry devices, bool acceptUnknown, Sec
 
     public bool IsKnown(string callingAETitle) => devices.Find(callingAETitle) is not null;
 
+    /// <summary>
+    /// Why an association under <paramref name="callingAETitle"/> from <paramref name="remote"/> is
+    /// refused by the device's binding to its host (<see cref="ArchiveDevice.RestrictToHost"/>), or
+    /// null when it is not bound or comes from that host (its address, or one its name resolves to).
+    /// </summary>
+    public string? HostMismatch(string callingAETitle, System.Net.IPAddress? remote)
+    {
+        if (devices.Find(callingAETitle) is not { RestrictToHost: true } device)
+        {
+            return null;
+        }
+        if (remote is null)
+        {
+            return $"AE {callingAETitle} is bound to host {device.Host}, and the caller's address is unknown";
+        }
+        var caller = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        System.Net.IPAddress[] allowed;
+        try
+        {
+            allowed = System.Net.IPAddress.TryParse(device.Host, out var literal) ? [literal] : System.Net.Dns.GetHostAddresses(device.Host);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return $"AE {callingAETitle} is bound to host {device.Host}, which does not resolve ({e.Message})";
+        }
+        return allowed.Any(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(caller))
+            ? null
+            : $"AE {callingAETitle} called from {caller}, but it is bound to host {device.Host}";
+    }
+
     public bool MayStore(string callingAETitle) => devices.Find(callingAETitle) is { } d ? d.MayStore : AcceptUnknown;
 
     public bool MayFind(string callingAETitle) => devices.Find(callingAETitle) is { } d ? d.MayFind : AcceptUnknown;

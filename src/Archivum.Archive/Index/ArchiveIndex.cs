@@ -43,9 +43,20 @@ public sealed class ArchiveIndex : IAsyncDisposable
                 create.CommandText = $"INSERT INTO schema_version (version) VALUES ({IndexSchema.Version})";
                 create.ExecuteNonQuery();
             }
-            else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != IndexSchema.Version)
+            else
             {
-                throw new InvalidOperationException($"the index {index.Path} has schema version {version}; this build knows version {IndexSchema.Version}");
+                int found = Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);
+                // Older indexes are brought up to date step by step, in the same transaction as the check.
+                while (found < IndexSchema.Version && IndexSchema.Migrations.TryGetValue(found, out string? migration))
+                {
+                    create.CommandText = migration + $" UPDATE schema_version SET version = {found + 1};";
+                    create.ExecuteNonQuery();
+                    found++;
+                }
+                if (found != IndexSchema.Version)
+                {
+                    throw new InvalidOperationException($"the index {index.Path} has schema version {version}; this build knows version {IndexSchema.Version}");
+                }
             }
             transaction.Commit();
         }

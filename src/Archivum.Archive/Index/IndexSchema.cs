@@ -9,7 +9,7 @@ namespace Archivum.Archive.Index;
 /// </summary>
 internal static class IndexSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -107,7 +107,8 @@ internal static class IndexSchema
             may_find INTEGER NOT NULL DEFAULT 1,
             may_retrieve INTEGER NOT NULL DEFAULT 1,
             may_receive INTEGER NOT NULL DEFAULT 1,
-            updated_at TEXT NOT NULL);
+            updated_at TEXT NOT NULL,
+            restrict_to_host INTEGER NOT NULL DEFAULT 0);
 
         CREATE TABLE IF NOT EXISTS events (
             id INTEGER PRIMARY KEY,
@@ -118,4 +119,11 @@ internal static class IndexSchema
             detail TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS events_kind ON events (kind, at);
         """;
+
+    /// <summary>What brings an index of an older version to this one, by the version it starts from.</summary>
+    public static readonly IReadOnlyDictionary<int, string> Migrations = new Dictionary<int, string>
+    {
+        // 3: a device may be bound to its registered host (associations from elsewhere refused).
+        [2] = "ALTER TABLE devices ADD COLUMN restrict_to_host INTEGER NOT NULL DEFAULT 0;",
+    };
 }

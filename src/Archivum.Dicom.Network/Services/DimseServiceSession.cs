@@ -372,6 +372,14 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
         }
 
         ISubOperationSender sender;
+        if (request is CMoveRequest && instances.Count == 0)
+        {
+            // PS3.4 C.4.2.3.1: nothing matched, nothing to send: success with no sub-operations,
+            // without opening an association to the destination that would propose no context.
+            _operations.TryRemove(request.MessageId, out _);
+            await SendRetrieveResponseAsync(request, context, DimseStatus.Success, null, new SubOperationCounts(0, 0, 0, 0), []).ConfigureAwait(false);
+            return;
+        }
         if (request is CMoveRequest move)
         {
             var (destination, status, comment) = await ConnectMoveDestinationAsync(move, instances).ConfigureAwait(false);

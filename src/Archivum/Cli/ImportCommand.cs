@@ -79,7 +79,18 @@ internal static class ImportCommand
                     }
                 }
             }
-            return report.Finish();
+            int exit = report.Finish();
+            // PS3.15 A.5.3.8 Data Import: what entered the archive, from where, by whom.
+            Archive.Audit.AuditTrail.Open(archive.Options.DataFolder, archive.Options.AETitle).Append(
+                new Archive.Audit.AuditRecord(Archive.Audit.AuditEvents.Import, Archive.Audit.AuditAction.Create, exit == 0 ? Archive.Audit.AuditOutcome.Success : Archive.Audit.AuditOutcome.MinorFailure)
+                {
+                    User = Environment.UserName,
+                    UserIsOperatingSystemAccount = true,
+                    Address = Environment.MachineName,
+                    Detail = $"archivum import (offline): {report.Summary}",
+                    Objects = [.. paths.Select(p => Archive.Audit.AuditObject.Resource(new Uri(Path.GetFullPath(p)).AbsoluteUri))],
+                });
+            return exit;
         }
     }
 
@@ -279,10 +290,12 @@ internal static class ImportCommand
             progress.SkippedOne(name, reason);
         }
 
+        public string Summary => $"{_imported} imported, {_duplicates} already there, {_rejected} rejected, {_skipped} skipped";
+
         public int Finish()
         {
             progress.Finish();
-            Console.WriteLine($"{_imported} imported, {_duplicates} already there, {_rejected} rejected, {_skipped} skipped");
+            Console.WriteLine(Summary);
             return _rejected > 0 ? 1 : 0;
         }
     }

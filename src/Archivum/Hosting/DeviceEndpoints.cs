@@ -17,7 +17,7 @@ namespace Archivum.Hosting;
 internal static class DeviceEndpoints
 {
     /// <summary>The body of PUT: host and port, the rest optional (everything allowed by default).</summary>
-    public sealed record DeviceBody(string? Host, int? Port, string? Description, bool? MayStore, bool? MayFind, bool? MayRetrieve, bool? MayReceive);
+    public sealed record DeviceBody(string? Host, int? Port, string? Description, bool? MayStore, bool? MayFind, bool? MayRetrieve, bool? MayReceive, bool? RestrictToHost);
 
     public static void Map(WebApplication app)
     {
@@ -38,6 +38,7 @@ internal static class DeviceEndpoints
                 MayFind = body.MayFind ?? true,
                 MayRetrieve = body.MayRetrieve ?? true,
                 MayReceive = body.MayReceive ?? true,
+                RestrictToHost = body.RestrictToHost ?? false,
             };
             if (device.Validate() is { } reason)
             {

@@ -90,6 +90,19 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             ServeLog.UnknownCallingAE(log, request.CallingAETitle, address);
             return AssociationRejection.CallingAETitleNotRecognized;
         }
+        if (access.HostMismatch(request.CallingAETitle, (request.RemoteEndPoint as IPEndPoint)?.Address) is { } mismatch)
+        {
+            // A known AE title from the wrong machine: spoofing, or a device moved without telling the registry.
+            auditWriter.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Execute, AuditOutcome.MinorFailure)
+            {
+                EventType = AuditEventTypes.NodeAuthentication,
+                User = request.CallingAETitle,
+                Role = "DICOM AE",
+                Address = address,
+                Detail = $"association refused: {mismatch}",
+            });
+            return AssociationRejection.CallingAETitleNotRecognized;
+        }
         if (request.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } identity)
         {
             var result = users.VerifyPassword(identity.PrimaryText, identity.SecondaryText);

@@ -121,7 +121,7 @@ internal static class ServeCommand
                 archive.Devices.Put(new ArchiveDevice(ae, device.Host, device.Port)
                 {
                     Description = device.Description, MayStore = device.MayStore, MayFind = device.MayFind,
-                    MayRetrieve = device.MayRetrieve, MayReceive = device.MayReceive,
+                    MayRetrieve = device.MayRetrieve, MayReceive = device.MayReceive, RestrictToHost = device.RestrictToHost,
                 });
             }
             builder.Services.AddSingleton(archive);

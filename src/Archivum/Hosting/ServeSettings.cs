@@ -145,6 +145,9 @@ public sealed class ServeSettings
         public bool MayRetrieve { get; set; } = true;
 
         public bool MayReceive { get; set; } = true;
+
+        /// <summary>Accept associations under this AE title only from Host.</summary>
+        public bool RestrictToHost { get; set; }
     }
 
     public DuplicatePolicy ParsedDuplicatePolicy => Enum.Parse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true);

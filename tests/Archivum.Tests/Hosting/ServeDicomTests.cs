@@ -35,6 +35,20 @@ public sealed class ServeDicomTests : IDisposable
     }
 
     [Fact]
+    public async Task A_move_that_matches_nothing_succeeds_with_no_sub_operations()
+    {
+        await using var serve = await StartWithFilesAsync();
+        using (var put = await serve.Http.PutAsync("api/devices/MOVESCU", new StringContent($"{{\"host\": \"127.0.0.1\", \"port\": {Port(serve.DicomPort)}}}", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.True(put.IsSuccessStatusCode);
+        }
+        // PS3.4 C.4.2.3.1: no match is a success with no sub-operations, not a failure to reach the destination.
+        var move = CliRunner.Run("movescu", "-v", "-S", "-aem", "MOVESCU", "-aec", "ARCHIVUM", "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3.4.5.6.7", "127.0.0.1", Port(serve.DicomPort));
+        Assert.True(move.ExitCode == 0, move.Stdout + move.Stderr);
+        Assert.Contains("Received Final Move Response (Success)", move.Stdout + move.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Storescu_stores_findscu_finds_and_getscu_gets_back_the_same_data_sets()
     {
         await using var serve = await StartWithFilesAsync();

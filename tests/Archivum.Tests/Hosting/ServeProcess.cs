@@ -79,10 +79,15 @@ internal sealed class ServeProcess : IAsyncDisposable
             try
             {
                 using var response = await serve.Http.GetAsync("healthz");
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode && File.Exists(Path.Combine(dataFolder, "initial-admin-password")))
                 {
+                    // Another test's server may hold the port ours failed to bind: only ours knows our admin password.
                     serve.SignIn(InitialAdminUser, serve.InitialAdminPassword);
-                    return serve;
+                    using var me = await serve.Http.GetAsync("api/me");
+                    if (me.IsSuccessStatusCode && !process.HasExited)
+                    {
+                        return serve;
+                    }
                 }
             }
             catch (HttpRequestException)
