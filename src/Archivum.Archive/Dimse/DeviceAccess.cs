@@ -8,8 +8,8 @@ namespace Archivum.Archive.Dimse;
 /// <summary>
 /// What a DIMSE caller may do. A known device what its registration allows; an unknown AE
 /// everything when unknown AEs are accepted (they are refused at association otherwise). When the
-/// association carried a user identity (PS3.7 D.3.3.7: username and passcode, checked against the
-/// local accounts when it was accepted), that user's role and data scope apply as well, as they
+/// association carried a user identity (PS3.7 D.3.3.7: username and passcode, or a single sign-on
+/// JWT, checked when it was accepted), that user's role and data scope apply as well, as they
 /// do over HTTP: the device must allow the service and the user must hold the privilege.
 /// </summary>
 public sealed class DeviceAccess(DeviceRegistry devices, bool acceptUnknown, SecurityStore? users = null)
@@ -55,25 +55,38 @@ public sealed class DeviceAccess(DeviceRegistry devices, bool acceptUnknown, Sec
 
     public bool MayRetrieve(string callingAETitle) => devices.Find(callingAETitle) is { } d ? d.MayRetrieve : AcceptUnknown;
 
+    // Filled when an association is accepted (its identity checked), read by its requests: the
+    // identity object travels from the request to the association unchanged.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<UserIdentity, VerifiedUser> _verified = [];
+
+    /// <summary>Records who an accepted association's identity proved to be (PS3.7 D.3.3.7: username and passcode, or a JWT).</summary>
+    public void Verified(UserIdentity identity, VerifiedUser user) => _verified.AddOrUpdate(identity, user);
+
     /// <summary>
-    /// The local account an association speaks for: the username of its user identity when it
-    /// came with a passcode (verified at acceptance), re-read now so that a disabled account stops
-    /// at its next request; null when the association named no verified user.
+    /// The user an association speaks for, as its identity proved at acceptance; the local account
+    /// of that name, when there is one, is re-read now, so that a disabled account stops at its
+    /// next request. Null when the association named no verified user.
     /// </summary>
-    public UserAccount? UserOf(AssociationInfo association)
+    public VerifiedUser? UserOf(AssociationInfo association)
     {
-        ArgumentNullException.ThrowIfNull(association);
-        if (users is null || association.UserIdentity is not { Type: UserIdentityType.UsernameAndPasscode } identity)
+        if (IdentityOf(association) is not { } user)
         {
             return null;
         }
-        var user = users.Find(identity.PrimaryText);
-        return user is { Disabled: false } ? user
-            : throw new DimseStatusException(DimseStatus.NotAuthorized, $"the account '{identity.PrimaryText}' of this association is disabled or gone");
+        return users?.Find(user.Name) is { Disabled: true }
+            ? throw new DimseStatusException(DimseStatus.NotAuthorized, $"the account '{user.Name}' of this association is disabled")
+            : user;
+    }
+
+    /// <summary>Who the association's identity proved to be at acceptance (null: it named nobody), without re-reading the account.</summary>
+    public VerifiedUser? IdentityOf(AssociationInfo association)
+    {
+        ArgumentNullException.ThrowIfNull(association);
+        return association.UserIdentity is { } identity && _verified.TryGetValue(identity, out var user) ? user : null;
     }
 
     /// <summary>The studies the association may see: its user's scope, or the whole archive for a device without a user.</summary>
-    public StudyScope ScopeOf(AssociationInfo association) => UserOf(association) is { } user ? users!.ScopeOf(user) : StudyScope.Unrestricted;
+    public StudyScope ScopeOf(AssociationInfo association) => UserOf(association) is { } user && users is not null ? users.ScopeOf(user.Name, user.Role) : StudyScope.Unrestricted;
 
     /// <summary>
     /// Throws 0x0124 (not authorised) unless the device allows the service and the association's

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Archivum.Archive.Audit;
 using Archivum.Archive.Index;
+using Archivum.Archive.Security;
 using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Model;
 using Archivum.Dicom.Network.Negotiation;
@@ -13,7 +14,7 @@ namespace Archivum.Archive.Dimse;
 /// the patients and studies touched. Instances stored by one AE into one study within a minute
 /// make one record (a CT of 2,000 slices is one transfer for the auditor, not 2,000).
 /// </summary>
-public sealed class DimseAudit(AuditWriter writer, ArchiveIndex index)
+public sealed class DimseAudit(AuditWriter writer, ArchiveIndex index, DeviceAccess? access = null)
 {
     private static readonly TimeSpan Coalesce = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<(string Ae, string Study), DateTimeOffset> _recentStores = new();
@@ -21,9 +22,9 @@ public sealed class DimseAudit(AuditWriter writer, ArchiveIndex index)
     public void Record(AuditCode auditEvent, AuditAction action, AuditOutcome outcome, AssociationInfo association, string detail, IEnumerable<AuditObject> objects) =>
         writer.Record(new AuditRecord(auditEvent, action, outcome)
         {
-            // A user named by the association's identity (verified at acceptance) is who asked, through the AE.
-            User = association.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } identity ? identity.PrimaryText : association.CallingAETitle,
-            Role = association.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } ? $"user via DICOM AE {association.CallingAETitle}" : "DICOM AE",
+            // A user proved by the association's identity (at acceptance) is who asked, through the AE.
+            User = access?.IdentityOf(association)?.Name ?? association.CallingAETitle,
+            Role = access?.IdentityOf(association) is { } user ? $"{RolePrivileges.Name(user.Role)} via DICOM AE {association.CallingAETitle}" : "DICOM AE",
             Address = association.RemoteEndPoint is IPEndPoint ip ? ip.Address.ToString() : association.RemoteEndPoint?.ToString(),
             Detail = detail,
             Objects = [.. objects],

@@ -19,7 +19,7 @@ internal static class AuditEndpoints
     public static void Map(WebApplication app)
     {
         var audit = app.MapGroup("/api/audit").RequirePrivilege(Privilege.ReadAudit);
-        audit.MapGet("/", (HttpContext http, AuditWriter writer, string? patient, string? user, string? study, string? @event, string? from, string? to, int? limit) =>
+        audit.MapGet("/", async (HttpContext http, AuditWriter writer, string? patient, string? user, string? study, string? @event, string? from, string? to, int? limit) =>
         {
             if (!TryTime(from, out var since) || !TryTime(to, out var until))
             {
@@ -29,6 +29,8 @@ internal static class AuditEndpoints
             {
                 return Results.Problem("limit is 1 to 100000", statusCode: StatusCodes.Status400BadRequest);
             }
+            // What was recorded before this request is in the answer (records are written in batches, a few milliseconds later).
+            await writer.FlushAsync().ConfigureAwait(false);
             var rows = writer.Trail.Find(new AuditFilter(patient, user, study, @event, since, until), limit ?? 1000);
             writer.Record(new AuditRecord(AuditEvents.AuditLogUsed, AuditAction.Read, AuditOutcome.Success)
             {

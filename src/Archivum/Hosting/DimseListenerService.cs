@@ -15,7 +15,7 @@ namespace Archivum.Hosting;
 /// storage of every storage SOP class in every transfer syntax, and the query/retrieve models
 /// (C-GET with the requestor as storage SCP), all answered by the archive.
 /// </summary>
-internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, Archive.Audit.AuditWriter auditWriter, SecurityStore users, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings settings, Archive.Audit.AuditWriter auditWriter, SecurityStore users, IServiceProvider services, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private DicomServer? _server;
     private DicomServer? _tlsServer;
@@ -31,8 +31,8 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
         policy.RequireCalledAETitleMatch = settings.CheckCalledAETitle;
         var access = new DeviceAccess(archive.Devices, settings.UnknownCallingAETitles == "accept", users);
         var log = loggers.CreateLogger<DimseListenerService>();
-        policy.AuthorizeAsync = (request, _) => ValueTask.FromResult(Authorize(request, access, log));
-        var audit = new DimseAudit(auditWriter, archive.Index);
+        policy.AuthorizeAsync = (request, cancellationToken) => new ValueTask<AssociationRejection?>(AuthorizeAsync(request, access, log, cancellationToken));
+        var audit = new DimseAudit(auditWriter, archive.Index, access);
         var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers
         {
             Store = new AuditingStoreHandler(new ArchiveStoreHandler(archive.Ingest, access), audit),
@@ -79,10 +79,11 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
 
     /// <summary>
     /// Whether an association may proceed: its calling AE must be known unless unknown AEs are
-    /// accepted; a user identity with a passcode (PS3.7 D.3.3.7) must be a valid local account (a
-    /// login, audited like one over HTTP); with <c>Security:DicomUserIdentity</c> required, one must be given.
+    /// accepted; a user identity (PS3.7 D.3.3.7) with a passcode must be a valid local account, a
+    /// JWT a valid single sign-on token (a login either way, audited like one over HTTP); with
+    /// <c>Security:DicomUserIdentity</c> required, one must be given.
     /// </summary>
-    private AssociationRejection? Authorize(AssociationRequestContext request, DeviceAccess access, ILogger log)
+    private async Task<AssociationRejection?> AuthorizeAsync(AssociationRequestContext request, DeviceAccess access, ILogger log, CancellationToken cancellationToken)
     {
         string address = (request.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? request.RemoteEndPoint?.ToString() ?? "unknown";
         if (!access.AcceptUnknown && !access.IsKnown(request.CallingAETitle))
@@ -103,19 +104,40 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             });
             return AssociationRejection.CallingAETitleNotRecognized;
         }
-        if (request.UserIdentity is { Type: UserIdentityType.UsernameAndPasscode } identity)
+        VerifiedUser? verified = null;
+        string? refusal = null;
+        string claimed = "unknown";
+        switch (request.UserIdentity)
         {
-            var result = users.VerifyPassword(identity.PrimaryText, identity.SecondaryText);
-            auditWriter.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, result.Succeeded ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+            case { Type: UserIdentityType.UsernameAndPasscode } password:
+                var result = users.VerifyPassword(password.PrimaryText, password.SecondaryText);
+                claimed = password.PrimaryText;
+                verified = result.Succeeded ? new VerifiedUser(result.User!.Name, result.User.Role) : null;
+                refusal = result.Succeeded ? null : result.Reason;
+                break;
+            case { Type: UserIdentityType.JsonWebToken } jwt when settings.Security.Jwt.Enabled:
+                (verified, refusal) = await Security.JwtSignIn.ValidateForDicomAsync(jwt.PrimaryText, services, settings.Security.Jwt, cancellationToken).ConfigureAwait(false);
+                claimed = verified?.Name ?? "unknown";
+                break;
+        }
+        if (verified is not null || refusal is not null)
+        {
+            auditWriter.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, verified is not null ? AuditOutcome.Success : AuditOutcome.MinorFailure)
             {
                 EventType = AuditEventTypes.Login,
-                User = identity.PrimaryText,
-                Role = result.User is { } account ? RolePrivileges.Name(account.Role) : null,
+                User = verified?.Name ?? claimed,
+                Role = verified is not null ? RolePrivileges.Name(verified.Role) : null,
                 Address = address,
-                Detail = $"DICOM association from AE {request.CallingAETitle}: user identity " + (result.Succeeded ? "accepted" : "refused: " + result.Reason),
+                Detail = $"DICOM association from AE {request.CallingAETitle}: {(request.UserIdentity!.Type == UserIdentityType.JsonWebToken ? "single sign-on token" : "user identity")} "
+                    + (verified is not null ? "accepted" : "refused: " + refusal),
             });
-            // PS3.8 Table 9-21: the service user rejects, no reason given; the audit trail holds why.
-            return result.Succeeded ? null : new AssociationRejection(RejectResult.Permanent, RejectSource.ServiceUser, 1);
+            if (verified is null)
+            {
+                // PS3.8 Table 9-21: the service user rejects, no reason given; the audit trail holds why.
+                return new AssociationRejection(RejectResult.Permanent, RejectSource.ServiceUser, 1);
+            }
+            access.Verified(request.UserIdentity!, verified);
+            return null;
         }
         if (settings.Security.DicomUserIdentity == "required")
         {

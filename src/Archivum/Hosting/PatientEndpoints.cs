@@ -26,6 +26,7 @@ internal static class PatientEndpoints
         var records = new PatientRecords(archive);
         if (Find(records, patientId, issuer, out var found) is { } problem)
         {
+            audit.Record(Record(http, AuditEvents.Export, AuditAction.Read, patientId, [], $"export of patient {patientId} refused: no such patient, or the ID is ambiguous") with { Outcome = AuditOutcome.MinorFailure });
             return problem;
         }
         var (issuerOfPatient, studies) = found;
@@ -44,6 +45,7 @@ internal static class PatientEndpoints
         var records = new PatientRecords(archive);
         if (Find(records, patientId, issuer, out var found) is { } problem)
         {
+            audit.Record(Record(http, AuditEvents.PatientRecord, AuditAction.Delete, patientId, [], $"erasure of patient {patientId} refused: no such patient, or the ID is ambiguous") with { Outcome = AuditOutcome.MinorFailure });
             return problem;
         }
         var studies = found.Studies;

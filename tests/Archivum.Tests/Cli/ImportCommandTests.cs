@@ -26,6 +26,12 @@ public sealed class ImportCommandTests : IDisposable
         await using var serve = await ServeProcess.StartAsync(data);
         using var statistics = JsonDocument.Parse(await serve.Http.GetStringAsync("api/statistics"));
         Assert.Equal(4, statistics.RootElement.GetProperty("instances").GetInt64());
+        // The import is in the audit trail as a Data Import (PS3.15 A.5.3.8), with its outcome and source.
+        using var imports = JsonDocument.Parse(await serve.Http.GetStringAsync("api/audit?event=110107"));
+        var record = Assert.Single(imports.RootElement.EnumerateArray());
+        Assert.Equal("archivum import (offline): 4 imported, 1 already there, 1 rejected, 3 skipped", record.GetProperty("detail").GetString());
+        Assert.Equal(4, record.GetProperty("outcome").GetInt32());
+        Assert.Contains(new Uri(source).AbsoluteUri, record.GetProperty("message").GetString(), StringComparison.Ordinal);
 
         // The archive is open in serve: an offline import must not touch it.
         var busy = CliRunner.Archivum("import", "--data", data, Path.Combine(CliRunner.Corpus, "MR_small.dcm"));

@@ -26,7 +26,7 @@ public sealed class SingleSignOnTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("archivum-sso-").FullName;
     private readonly RSA _key = RSA.Create(2048);
     private readonly RSA _otherKey = RSA.Create(2048);
-    private static readonly string[] Radiologist = ["radiologist"], Admin = ["admin"], Janitor = ["janitor"], Technologist = ["technologist"];
+    private static readonly string[] Radiologist = ["radiologist"], Admin = ["admin"], Janitor = ["janitor"], Technologist = ["technologist"], Researcher = ["researcher"];
 
     public void Dispose()
     {
@@ -127,6 +127,38 @@ public sealed class SingleSignOnTests : IDisposable
             Assert.True(alerts.Any(a => a.Contains(reason, StringComparison.Ordinal)), $"no security alert for the {what} token: {string.Join(" | ", alerts)}");
         }
         Assert.Contains(alerts, a => a.Contains("the local account dr-jwt is disabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_dicom_association_may_present_the_token_as_its_user_identity()
+    {
+        CliRunner.RequireDcmtk();
+        string keyFile = Path.Combine(_dir, "idp.pem");
+        File.WriteAllText(keyFile, _key.ExportSubjectPublicKeyInfoPem());
+        await using var serve = await StartAsync(new { Issuer, Audience, SigningKeyFile = keyFile, RoleMap = new Dictionary<string, string> { ["radiologist"] = "clinician" } });
+        string port = serve.DicomPort.ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(0, CliRunner.Run("storescu", "-aec", "ARCHIVUM", "127.0.0.1", port, Path.Combine(CliRunner.Corpus, "CT_small.dcm")).ExitCode);
+        CliRunner.Result Find(string token) => CliRunner.ArchivumWith(new Dictionary<string, string> { ["ARCHIVUM_TOKEN"] = token },
+            "find", "--called-ae", "ARCHIVUM", "--port", port, "--jwt", "-k", "StudyInstanceUID", "--json");
+
+        var found = Find(Token(_key));
+        Assert.True(found.ExitCode == 0, found.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(found.Stdout).RootElement.GetArrayLength());
+        // A researcher's token: the query runs in the researcher's scope (no research copies: no match).
+        var researcher = Find(Token(_key, roles: Researcher));
+        Assert.True(researcher.ExitCode == 0, researcher.Stderr);
+        Assert.Equal(0, JsonDocument.Parse(researcher.Stdout).RootElement.GetArrayLength());
+        // An expired or forged token: no association.
+        foreach (string bad in new[] { Token(_key, expires: DateTime.UtcNow.AddMinutes(-5)), Token(_otherKey), Unsigned() })
+        {
+            var refused = Find(bad);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("rejected", refused.Stderr, StringComparison.OrdinalIgnoreCase);
+        }
+        using var audit = JsonDocument.Parse(await serve.Http.GetStringAsync("api/audit?event=110114&limit=1000"));
+        var details = audit.RootElement.EnumerateArray().Select(r => r.GetProperty("detail").GetString()!).ToList();
+        Assert.Contains(details, d => d.Contains("DICOM association from AE ARCHIVUM: single sign-on token accepted", StringComparison.Ordinal));
+        Assert.Contains(details, d => d.Contains("single sign-on token refused: expired", StringComparison.Ordinal));
     }
 
     [Fact]

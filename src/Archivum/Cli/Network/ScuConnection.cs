@@ -24,6 +24,7 @@ internal sealed class ScuConnection
     private readonly Option<bool> _tlsNoVerify = new("--tls-no-verify") { Description = "with --tls: accept any certificate from the peer (for testing only)" };
     private readonly Option<int> _timeout = new("--timeout") { Description = "seconds to wait for the connection, the association and each answer", DefaultValueFactory = _ => 30 };
     private readonly Option<string?> _user = new("--user") { Description = "assert this user (PS3.7 user identity, username and passcode); the password comes from the environment variable ARCHIVUM_PASSWORD, never the command line" };
+    private readonly Option<bool> _jwt = new("--jwt") { Description = "assert a single sign-on token (PS3.7 user identity, JWT) from the environment variable ARCHIVUM_TOKEN" };
     private readonly Option<int> _maxPdu = new("--max-pdu") { Description = "largest PDU we accept, in bytes (0 = no limit)", DefaultValueFactory = _ => 256 * 1024 };
 
     private (string CalledAETitle, string Host, int Port)? _target;
@@ -39,7 +40,7 @@ internal sealed class ScuConnection
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _host, _port, _callingAe, _calledAe, _user, _tls, _tlsCa, _tlsCert, _tlsKey, _tlsNoVerify, _timeout, _maxPdu })
+        foreach (var option in new Option[] { _host, _port, _callingAe, _calledAe, _user, _jwt, _tls, _tlsCa, _tlsCert, _tlsKey, _tlsNoVerify, _timeout, _maxPdu })
         {
             command.Options.Add(option);
         }
@@ -77,6 +78,15 @@ internal sealed class ScuConnection
     /// <summary>The user identity of <c>--user</c> with the password of ARCHIVUM_PASSWORD, asking for the peer's positive response.</summary>
     private UserIdentity? Identity(ParseResult parse)
     {
+        if (parse.GetValue(_jwt))
+        {
+            if (parse.GetValue(_user) is { Length: > 0 })
+            {
+                throw new ArgumentException("--user and --jwt exclude each other: one identity per association");
+            }
+            string token = Environment.GetEnvironmentVariable("ARCHIVUM_TOKEN") ?? throw new ArgumentException("--jwt needs the token in the environment variable ARCHIVUM_TOKEN");
+            return new UserIdentity(UserIdentityType.JsonWebToken, System.Text.Encoding.UTF8.GetBytes(token), ReadOnlyMemory<byte>.Empty, PositiveResponseRequested: true);
+        }
         if (parse.GetValue(_user) is not { Length: > 0 } user)
         {
             return null;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Archivum.Archive.Audit;
+using Archivum.Archive.Dimse;
 using Archivum.Archive.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -67,24 +68,9 @@ internal static class JwtSignIn
     /// <summary>Maps the token to an Archivum user: the name, and the first role claim that names a role (directly or through RoleMap).</summary>
     private static Task Validated(TokenValidatedContext context, JwtSettings jwt)
     {
-        var principal = context.Principal!;
-        string? user = principal.FindFirstValue(jwt.UserClaim) ?? principal.FindFirstValue("sub");
-        Role? role = null;
-        foreach (string value in RoleValues(principal, jwt.RoleClaim))
-        {
-            string name = jwt.RoleMap.TryGetValue(value, out string? mapped) ? mapped : value;
-            if (Enum.TryParse<Role>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(name, out _))
-            {
-                role = parsed;
-                break;
-            }
-        }
         var http = context.HttpContext;
         var store = http.RequestServices.GetRequiredService<SecurityStore>();
-        string? refusal = user is null ? $"the token names no user ({jwt.UserClaim} or sub)"
-            : role is null ? $"the token's {jwt.RoleClaim} claim names no Archivum role (admin, clinician, technologist, researcher, auditor, or one of Security:Jwt:RoleMap)"
-            : store.Find(user) is { Disabled: true } ? $"the local account {user} is disabled"
-            : null;
+        var (user, role, refusal) = Map(context.Principal!.Claims, jwt, store);
         if (refusal is not null)
         {
             Audit(http).Alert(http, user ?? "unknown", AuditEventTypes.NodeAuthentication, $"refused single sign-on token: {refusal}");
@@ -107,6 +93,51 @@ internal static class JwtSignIn
             Audit(http).Login(http, user!, LoginResult.Success(new UserAccount(user!, role.Value, false, 0, null, now, now)), "single sign-on token");
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>The user name and role a validated token's claims give, or why they give none.</summary>
+    private static (string? User, Role? Role, string? Refusal) Map(IEnumerable<Claim> claims, JwtSettings jwt, SecurityStore store)
+    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims));
+        string? user = principal.FindFirstValue(jwt.UserClaim) ?? principal.FindFirstValue("sub");
+        Role? role = null;
+        foreach (string value in RoleValues(principal, jwt.RoleClaim))
+        {
+            string name = jwt.RoleMap.TryGetValue(value, out string? mapped) ? mapped : value;
+            if (Enum.TryParse<Role>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(name, out _))
+            {
+                role = parsed;
+                break;
+            }
+        }
+        string? refusal = user is null ? $"the token names no user ({jwt.UserClaim} or sub)"
+            : role is null ? $"the token's {jwt.RoleClaim} claim names no Archivum role (admin, clinician, technologist, researcher, auditor, or one of Security:Jwt:RoleMap)"
+            : store.Find(user) is { Disabled: true } ? $"the local account {user} is disabled"
+            : null;
+        return (user, role, refusal);
+    }
+
+    /// <summary>
+    /// Checks a JWT that a DICOM association presented as its user identity (PS3.7 D.3.3.7, type
+    /// 5) with exactly the settings the HTTP side uses (the JwtBearer handler's own options and
+    /// key source); returns the user, or why the token is refused.
+    /// </summary>
+    public static async Task<(VerifiedUser? User, string? Refusal)> ValidateForDicomAsync(string token, IServiceProvider services, JwtSettings jwt, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<JwtBearerOptions>>().Get(SchemeName);
+        var parameters = options.TokenValidationParameters.Clone();
+        if (options.ConfigurationManager is { } configuration)
+        {
+            var discovered = await configuration.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+            parameters.IssuerSigningKeys = discovered.SigningKeys;
+        }
+        var result = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+        if (!result.IsValid)
+        {
+            return (null, result.Exception is { } e ? Reason(e) : "not valid");
+        }
+        var (user, role, refusal) = Map(result.ClaimsIdentity.Claims, jwt, services.GetRequiredService<SecurityStore>());
+        return refusal is null ? (new VerifiedUser(user!, role!.Value), null) : (null, refusal);
     }
 
     /// <summary>The values of a role claim: repeated claims, or one claim holding a JSON array.</summary>
