@@ -104,6 +104,54 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
         return new DeidentifiedCopy(project, written > 0 ? copyUid : null, written, refused);
     }
 
+    /// <summary>
+    /// Sends the de-identified study by C-STORE to a registered device (a research PACS, say), on one
+    /// association proposing the study's SOP classes in their stored syntaxes and the uncompressed
+    /// ones; stored nowhere here. An instance the device refuses is listed with its status. Returns
+    /// null when the study is not stored; throws <see cref="Dicom.Network.UpperLayer.DicomNetworkException"/>
+    /// when the device cannot be reached.
+    /// </summary>
+    public async Task<DeidentifiedCopy?> SendToDeviceAsync(string studyUid, string project, DeidentificationProfile profile, ArchiveDevice device, string callingAETitle, CancellationToken cancellationToken)
+    {
+        var instances = InstancesOf(studyUid);
+        if (instances.Count == 0)
+        {
+            return null;
+        }
+        var contexts = Dicom.Network.Negotiation.StorageContexts.For(instances.Select(i => (i.SopClassUid, i.TransferSyntaxUid)).Distinct().ToList());
+        var request = new Dicom.Network.Negotiation.AssociationRequestOptions { CallingAETitle = callingAETitle, CalledAETitle = device.AETitle, PresentationContexts = contexts.Take(128).ToList() };
+        var association = await Dicom.Network.UpperLayer.DicomClient.ConnectAsync(device.Host, device.Port, request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var refused = new List<RefusedInstance>();
+        string? copyUid = null;
+        int sent = 0;
+        await using (association.ConfigureAwait(false))
+        {
+            using var client = new Dicom.Network.Services.DimseClient(association);
+            foreach (var (instance, file) in Deidentified(instances, project, profile, refused, cancellationToken))
+            {
+                copyUid ??= file.Dataset.GetString(DicomTags.StudyInstanceUID);
+                // Written aside first: the sender reads the file meta to choose its context, and may re-encode.
+                var written = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+                await using (written.ConfigureAwait(false))
+                {
+                    DicomFileWriter.Write(written, file);
+                    written.Position = 0;
+                    var response = await client.StoreAsync(written, cancellationToken).ConfigureAwait(false);
+                    if (response.Status.IsSuccess || response.Status.IsWarning)
+                    {
+                        sent++;
+                    }
+                    else
+                    {
+                        refused.Add(new RefusedInstance(instance.SopInstanceUid, $"{device.AETitle} answered {response.Status}"));
+                    }
+                }
+            }
+            await association.ReleaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return new DeidentifiedCopy(project, sent > 0 ? copyUid : null, sent, refused);
+    }
+
     /// <summary>Each instance de-identified in turn (read lazily, one at a time); those that cannot be are added to <paramref name="refused"/> with the reason.</summary>
     private IEnumerable<(StoredInstance Instance, DicomFile File)> Deidentified(IReadOnlyList<StoredInstance> instances, string project, DeidentificationProfile profile, List<RefusedInstance> refused, CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ internal static class DeidentifyEndpoints
     public static void Map(WebApplication app) =>
         app.MapPost("/api/studies/{uid}/deidentify", DeidentifyAsync).RequirePrivilege(Privilege.Export);
 
-    private sealed record Request(string? Project, string? Profile, bool AllowBurnedIn, string? Destination);
+    private sealed record Request(string? Project, string? Profile, bool AllowBurnedIn, string? Destination, string? Device);
 
     private static async Task<IResult> DeidentifyAsync(HttpContext http, ArchiveRuntime archive, AuditWriter audit, string uid)
     {
@@ -34,13 +34,17 @@ internal static class DeidentifyEndpoints
             request = await JsonSerializer.DeserializeAsync<Request>(http.Request.Body, JsonSerializerOptions.Web, http.RequestAborted).ConfigureAwait(false);
             if (request?.Project is not { } project)
             {
-                throw new ArgumentException("name the research project: {\"project\": \"NAME\", \"profile\": \"basic,…\", \"destination\": \"archive\" or \"zip\"}");
+                throw new ArgumentException("name the research project: {\"project\": \"NAME\", \"profile\": \"basic,…\", \"destination\": \"archive\", \"zip\" or \"device\" (with \"device\": \"AE\")}");
             }
             StudyDeidentification.ValidateProject(project);
             profile = DeidentificationProfile.Parse(request.Profile ?? "basic", request.AllowBurnedIn);
-            if (request.Destination is not (null or "archive" or "zip"))
+            if (request.Destination is not (null or "archive" or "zip" or "device"))
             {
-                throw new ArgumentException($"destination '{request.Destination}' is not archive or zip");
+                throw new ArgumentException($"destination '{request.Destination}' is not archive, zip or device");
+            }
+            if (request.Destination == "device" && string.IsNullOrEmpty(request.Device))
+            {
+                throw new ArgumentException("the destination device needs \"device\": the AE title of a registered device");
             }
         }
         catch (Exception e) when (e is JsonException or ArgumentException)
@@ -60,6 +64,22 @@ internal static class DeidentifyEndpoints
                 ? Results.Stream(zip, "application/zip", $"{request.Project}-{copy.StudyInstanceUid}.zip")
                 : Summary(copy, zip);
         }
+        else if (request.Destination == "device")
+        {
+            if (archive.Devices.Find(request.Device!) is not { MayReceive: true } device)
+            {
+                return Results.Problem($"'{request.Device}' is not a registered device that may receive (PUT /api/devices/{request.Device})", statusCode: StatusCodes.Status400BadRequest);
+            }
+            try
+            {
+                copy = await copies.SendToDeviceAsync(uid, request.Project!, profile, device, archive.Options.AETitle, http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Dicom.Network.UpperLayer.DicomNetworkException e)
+            {
+                return Results.Problem($"cannot send to {device.AETitle} at {device.Host}:{device.Port}: {e.Message}", statusCode: StatusCodes.Status502BadGateway);
+            }
+            answer = Summary(copy, null);
+        }
         else
         {
             copy = await copies.CopyIntoArchiveAsync(uid, request.Project!, profile, http.RequestAborted).ConfigureAwait(false);
@@ -72,7 +92,7 @@ internal static class DeidentifyEndpoints
                 User = http.User.FindFirstValue(ClaimTypes.Name),
                 Role = http.User.FindFirstValue(ClaimTypes.Role),
                 Address = http.Connection.RemoteIpAddress?.ToString(),
-                Detail = $"de-identified copy of study {uid} for project {copy.Project} ({profile}) {(request.Destination == "zip" ? "as a zip" : "into the archive")}: "
+                Detail = $"de-identified copy of study {uid} for project {copy.Project} ({profile}) {request.Destination switch { "zip" => "as a zip", "device" => $"to device {request.Device}", _ => "into the archive" }}: "
                     + $"{copy.Instances} instances as study {copy.StudyInstanceUid ?? "(none)"}, {copy.Refused.Count} left out",
                 Objects = [.. patient is null ? [] : new[] { AuditObject.Patient(patient) }, AuditObject.Study(uid)],
             });

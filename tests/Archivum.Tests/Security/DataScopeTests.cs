@@ -224,6 +224,27 @@ public sealed class DataScopeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, await Post("admin", "api/studies/1.2.3.4.5/deidentify", """{"project": "lung-trial"}"""));
     }
 
+    [Fact]
+    public async Task A_de_identified_copy_goes_to_a_registered_device_by_c_store()
+    {
+        string received = Directory.CreateDirectory(Path.Combine(_folder, "research-pacs")).FullName;
+        using var storescp = Cli.Network.DcmtkServer.Start("storescp", port => ["-aet", "RESEARCH", "-od", received, port.ToString(CultureInfo.InvariantCulture)]);
+        using (var put = await Send("admin", HttpMethod.Put, "api/devices/RESEARCH", body: $"{{\"host\": \"127.0.0.1\", \"port\": {storescp.Port}}}"))
+        {
+            Assert.True(put.IsSuccessStatusCode);
+        }
+        using var sent = await Send("admin", HttpMethod.Post, $"api/studies/{CtStudy}/deidentify", body: """{"project": "lung-trial", "destination": "device", "device": "RESEARCH"}""");
+        string answer = await sent.Content.ReadAsStringAsync();
+        Assert.True(sent.StatusCode == HttpStatusCode.OK, answer + storescp.Log);
+        string file = Assert.Single(Directory.GetFiles(received));
+        Assert.Equal("YES", CliRunner.FileValue(file, "PatientIdentityRemoved"));
+        Assert.NotEqual(CliRunner.CorpusValue("CT_small.dcm", "PatientID"), CliRunner.FileValue(file, "PatientID"));
+        Assert.Equal(JsonDocument.Parse(answer).RootElement.GetProperty("studyInstanceUid").GetString(), CliRunner.FileValue(file, "StudyInstanceUID"));
+        // Nothing of it stays here: the researcher sees no copy in the archive.
+        Assert.Empty(Uids(await GetJson("res", "dicomweb/studies"), "0020000D"));
+        Assert.Equal(HttpStatusCode.BadRequest, await Post("admin", $"api/studies/{CtStudy}/deidentify", """{"project": "lung-trial", "destination": "device", "device": "NOWHERE"}"""));
+    }
+
     private async Task<HttpResponseMessage> Send(string user, HttpMethod method, string path, string? accept = null, string? body = null)
     {
         var request = new HttpRequestMessage(method, path);
