@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using Archivum.Archive;
 using Archivum.Dicom.Network.Negotiation;
 using Archivum.Dicom.Network.Services;
@@ -25,7 +26,7 @@ internal static class DeviceEndpoints
         devices.MapGet("/", (ArchiveRuntime archive) => Results.Json(archive.Devices.All));
         devices.MapGet("/{aeTitle}", (ArchiveRuntime archive, string aeTitle) =>
             archive.Devices.Find(aeTitle) is { } device ? Results.Json(device) : NotFound(aeTitle));
-        devices.MapPut("/{aeTitle}", (ArchiveRuntime archive, string aeTitle, DeviceBody? body) =>
+        devices.MapPut("/{aeTitle}", (HttpContext http, ArchiveRuntime archive, AuditWriter audit, string aeTitle, DeviceBody? body) =>
         {
             if (body is null || body.Host is null || body.Port is null)
             {
@@ -45,10 +46,18 @@ internal static class DeviceEndpoints
                 return Results.Problem(reason, statusCode: StatusCodes.Status400BadRequest);
             }
             bool added = archive.Devices.Put(device);
+            Changed(http, audit, aeTitle, $"device {aeTitle} {(added ? "registered" : "changed")}: {device.Host}:{device.Port}, store {device.MayStore}, find {device.MayFind}, retrieve {device.MayRetrieve}, receive {device.MayReceive}, bound to its host {device.RestrictToHost}");
             return added ? Results.Created($"/api/devices/{Uri.EscapeDataString(aeTitle)}", device) : Results.Json(device);
         });
-        devices.MapDelete("/{aeTitle}", (ArchiveRuntime archive, string aeTitle) =>
-            archive.Devices.Delete(aeTitle) ? Results.NoContent() : NotFound(aeTitle));
+        devices.MapDelete("/{aeTitle}", (HttpContext http, ArchiveRuntime archive, AuditWriter audit, string aeTitle) =>
+        {
+            if (!archive.Devices.Delete(aeTitle))
+            {
+                return NotFound(aeTitle);
+            }
+            Changed(http, audit, aeTitle, $"device {aeTitle} removed from the registry");
+            return Results.NoContent();
+        });
         devices.MapPost("/{aeTitle}/echo", async (ArchiveRuntime archive, ServeSettings settings, string aeTitle, CancellationToken cancellationToken) =>
         {
             if (archive.Devices.Find(aeTitle) is not { } device)
@@ -82,6 +91,18 @@ internal static class DeviceEndpoints
             }
         });
     }
+
+    /// <summary>A change of who may talk to the archive: a Security Alert of type Network Configuration (PS3.15 A.5.3.11).</summary>
+    private static void Changed(HttpContext http, AuditWriter audit, string aeTitle, string detail) =>
+        audit.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Update, AuditOutcome.Success)
+        {
+            EventType = AuditEventTypes.NetworkConfiguration,
+            User = http.User.FindFirstValue(ClaimTypes.Name),
+            Role = http.User.FindFirstValue(ClaimTypes.Role),
+            Address = http.Connection.RemoteIpAddress?.ToString(),
+            Detail = detail,
+            Objects = [AuditObject.Resource("dicom:" + aeTitle)],
+        });
 
     private static IResult NotFound(string aeTitle) => Results.Problem($"no device with AE title '{aeTitle}'", statusCode: StatusCodes.Status404NotFound);
 }

@@ -99,5 +99,12 @@ public sealed class DicomAccessTests : IAsyncLifetime
         Assert.Contains(alerts.RootElement.EnumerateArray(), a => a.GetProperty("detail").GetString()!.Contains("called from 127.0.0.1, but it is bound to host 127.0.0.2", StringComparison.Ordinal));
         using var device = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/devices/WS9"));
         Assert.True(device.RootElement.GetProperty("restrictToHost").GetBoolean());
+        // The registry's changes are configuration changes of who may talk to the archive: audited.
+        Assert.Equal(HttpStatusCode.NoContent, (await _serve.Http.DeleteAsync("api/devices/WS9")).StatusCode);
+        using var changes = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/audit?event=110128"));
+        var details = changes.RootElement.EnumerateArray().Select(r => r.GetProperty("detail").GetString()!).ToList();
+        Assert.Contains(details, d => d.StartsWith("device WS9 registered: 127.0.0.2:104", StringComparison.Ordinal));
+        Assert.Contains(details, d => d.StartsWith("device WS9 changed: 127.0.0.1:104", StringComparison.Ordinal) && d.EndsWith("bound to its host True", StringComparison.Ordinal));
+        Assert.Contains("device WS9 removed from the registry", details);
     }
 }
