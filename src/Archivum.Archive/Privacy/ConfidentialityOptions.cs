@@ -8,7 +8,7 @@ namespace Archivum.Archive.Privacy;
 public enum ConfidentialityOptions
 {
     None = 0,
-    /// <summary>E.3.10: private attributes known to be safe are kept (needs Table E.3.10-1).</summary>
+    /// <summary>E.3.10: the private attributes Table E.3.10-1 lists as safe are kept, with their private creators.</summary>
     RetainSafePrivate = 1 << 0,
     /// <summary>E.3.9: UIDs are kept.</summary>
     RetainUids = 1 << 1,

@@ -53,12 +53,6 @@ public sealed record DeidentificationProfile(ConfidentialityOptions Options, boo
         {
             throw new ArgumentException("retain-full-dates and retain-modified-dates exclude each other (PS3.15 E.3.6): dates are either kept or shifted");
         }
-        if (Options.HasFlag(ConfidentialityOptions.RetainSafePrivate))
-        {
-            // E.3.10 keeps only private attributes a table of the standard (E.3.10-1) lists as safe;
-            // keeping any other would leak, and that table is not in this build.
-            throw new ArgumentException("retain-safe-private is not supported: it needs PS3.15 Table E.3.10-1 of safe private attributes, which this build does not hold; private attributes are removed");
-        }
     }
 
     /// <summary>The option names of this profile, as <see cref="Parse"/> reads them.</summary>

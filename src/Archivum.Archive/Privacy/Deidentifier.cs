@@ -56,20 +56,45 @@ public sealed partial class Deidentifier
 
     private void Process(DicomDataset dataset, Context context, bool inContentTree)
     {
+        var keptCreators = new HashSet<DicomTag>();
         foreach (var element in dataset.ToArray())
         {
             var tag = element.Tag;
-            if (tag.Group == 0x0002 || tag.IsGroupLength || tag.IsPrivate)
+            if (tag.IsPrivate && !tag.IsPrivateCreator && IsSafePrivate(dataset, tag))
+            {
+                // E.3.10: a private attribute Table E.3.10-1 lists as safe stays, with its creator.
+                keptCreators.Add(tag.PrivateCreatorTag);
+                if (element is DicomSequence safeSequence)
+                {
+                    foreach (var item in safeSequence.Items)
+                    {
+                        Process(item, context, inContentTree);
+                    }
+                }
+                continue;
+            }
+            if (tag.Group == 0x0002 || tag.IsGroupLength || (tag.IsPrivate && !tag.IsPrivateCreator))
             {
                 // File meta information is written afresh; group lengths would be stale; private
-                // attributes are unknown to the profile (E.3.10's safe list is not in this build).
+                // attributes are unknown to the profile unless safe (above).
                 dataset.Remove(tag);
                 continue;
+            }
+            if (tag.IsPrivateCreator)
+            {
+                continue; // decided below, once it is known whether a safe attribute needs it
             }
             var action = ActionFor(element, inContentTree);
             Apply(dataset, element, action, context, inContentTree || tag == DicomTags.ContentSequence);
         }
+        dataset.RemoveAll(e => e.Tag.IsPrivateCreator && !keptCreators.Contains(e.Tag));
     }
+
+    /// <summary>Whether Retain Safe Private keeps this private attribute: its creator, group and element byte are in Table E.3.10-1.</summary>
+    private bool IsSafePrivate(DicomDataset dataset, DicomTag tag) =>
+        Options.HasFlag(ConfidentialityOptions.RetainSafePrivate)
+        && dataset.GetString(tag.PrivateCreatorTag) is { Length: > 0 } creator
+        && SafePrivateAttributes.Standard.IsSafe(creator, tag.Group, (byte)tag.Element);
 
     private ProfileAction ActionFor(DicomElement element, bool inContentTree)
     {

@@ -91,6 +91,33 @@ public sealed class DeidentifierTests
     }
 
     [Fact]
+    public void Retain_safe_private_keeps_exactly_the_private_attributes_of_table_e_3_10_1_with_their_creators()
+    {
+        DicomDataset Make()
+        {
+            var dataset = Instance();
+            dataset.SetString(new DicomTag(0x0019, 0x0010), DicomVR.LO, "GEMS_ACQU_01");
+            dataset.SetString(new DicomTag(0x0019, 0x1023), DicomVR.DS, "12.5");       // Table Speed: safe
+            dataset.SetString(new DicomTag(0x0019, 0x1099), DicomVR.LO, "Jane Doe");   // not in the table
+            dataset.SetString(new DicomTag(0x0009, 0x0010), DicomVR.LO, "ACME 1.0");
+            dataset.SetString(new DicomTag(0x0009, 0x1023), DicomVR.LO, "Jane Doe");   // same element byte, unknown creator
+            dataset.SetString(new DicomTag(0x0011, 0x0010), DicomVR.LO, "GEMS_ACQU_01");
+            dataset.SetString(new DicomTag(0x0011, 0x1023), DicomVR.DS, "3");          // a known creator in another group: not listed
+            return dataset;
+        }
+        Assert.True(SafePrivateAttributes.Standard.Count > 400);
+        var kept = Make();
+        new Deidentifier(DeidentificationProfile.Parse("retain-safe-private"), Key).Deidentify(kept);
+        Assert.Equal([new DicomTag(0x0019, 0x0010), new DicomTag(0x0019, 0x1023)], kept.Where(e => e.Tag.IsPrivate).Select(e => e.Tag));
+        Assert.Equal("12.5", kept.GetString(new DicomTag(0x0019, 0x1023)));
+        Assert.Contains("113111", kept.GetSequence(DicomTags.DeidentificationMethodCodeSequence).Select(i => i.GetString(DicomTags.CodeValue)));
+
+        var basic = Make();
+        new Deidentifier(DeidentificationProfile.Basic, Key).Deidentify(basic);
+        Assert.DoesNotContain(basic, e => e.Tag.IsPrivate);
+    }
+
+    [Fact]
     public void Burned_in_annotation_is_refused_unless_allowed()
     {
         var dataset = Instance();

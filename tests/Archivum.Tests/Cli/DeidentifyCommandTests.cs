@@ -125,7 +125,7 @@ public sealed class DeidentifyCommandTests : IDisposable
     [Theory]
     [InlineData("basic,retain-everything", "is not a de-identification option")]
     [InlineData("retain-full-dates,retain-modified-dates", "exclude each other")]
-    [InlineData("retain-safe-private", "Table E.3.10-1")]
+    [InlineData("basic,clean-recognizable-visual-features", "is not a de-identification option")]
     public void A_profile_that_cannot_be_honoured_is_refused(string profile, string reason)
     {
         RequireOracles();
