@@ -80,6 +80,44 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
     /// </summary>
     public DeidentifiedCopy? WriteZip(string studyUid, string project, DeidentificationProfile profile, Stream output, CancellationToken cancellationToken)
     {
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        return Copy(studyUid, project, profile, file =>
+        {
+            // Pixel data compresses little; the fastest level keeps the export bound by the disk.
+            using var entry = zip.CreateEntry(RelativeName(file.Dataset, '/'), CompressionLevel.Fastest).Open();
+            DicomFileWriter.Write(entry, file);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the de-identified study into <paramref name="folder"/> as
+    /// <c>{study}/{series}/{instance}.dcm</c> under the new UIDs, each file written aside, synced and
+    /// renamed into place (a failure never leaves half a file). Returns null when the study is not stored.
+    /// </summary>
+    public DeidentifiedCopy? WriteFolder(string studyUid, string project, DeidentificationProfile profile, string folder, CancellationToken cancellationToken) =>
+        Copy(studyUid, project, profile, file =>
+        {
+            string target = Path.Combine(folder, RelativeName(file.Dataset, Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            string temporary = target + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            try
+            {
+                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+                {
+                    DicomFileWriter.Write(stream, file);
+                    stream.Flush(flushToDisk: true);
+                }
+                File.Move(temporary, target, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+        }, cancellationToken);
+
+    /// <summary>De-identifies each instance of a stored study and hands it to <paramref name="write"/>; null when the study is not stored.</summary>
+    private DeidentifiedCopy? Copy(string studyUid, string project, DeidentificationProfile profile, Action<DicomFile> write, CancellationToken cancellationToken)
+    {
         var instances = InstancesOf(studyUid);
         if (instances.Count == 0)
         {
@@ -88,21 +126,21 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
         var refused = new List<RefusedInstance>();
         string? copyUid = null;
         int written = 0;
-        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        foreach (var (_, file) in Deidentified(instances, project, profile, refused, cancellationToken))
         {
-            foreach (var (_, file) in Deidentified(instances, project, profile, refused, cancellationToken))
-            {
-                var data = file.Dataset;
-                copyUid ??= data.GetString(DicomTags.StudyInstanceUID);
-                string name = $"{data.GetString(DicomTags.StudyInstanceUID)}/{data.GetString(DicomTags.SeriesInstanceUID)}/{data.GetString(DicomTags.SOPInstanceUID)}.dcm";
-                // Pixel data compresses little; the fastest level keeps the export bound by the disk.
-                using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-                DicomFileWriter.Write(entry, file);
-                written++;
-            }
+            copyUid ??= file.Dataset.GetString(DicomTags.StudyInstanceUID);
+            write(file);
+            written++;
         }
         return new DeidentifiedCopy(project, written > 0 ? copyUid : null, written, refused);
     }
+
+    /// <summary>
+    /// <c>{study}/{series}/{instance}.dcm</c> of a de-identified instance: its UIDs are new ones
+    /// (2.25.n) or, with Retain UIDs, those the ingest validated (PS3.5 §9.1), so safe in a path.
+    /// </summary>
+    private static string RelativeName(DicomDataset data, char separator) =>
+        string.Join(separator, data.GetString(DicomTags.StudyInstanceUID), data.GetString(DicomTags.SeriesInstanceUID), data.GetString(DicomTags.SOPInstanceUID) + ".dcm");
 
     /// <summary>
     /// Sends the de-identified study by C-STORE to a registered device (a research PACS, say), on one

@@ -34,13 +34,13 @@ internal static class DeidentifyEndpoints
             request = await JsonSerializer.DeserializeAsync<Request>(http.Request.Body, JsonSerializerOptions.Web, http.RequestAborted).ConfigureAwait(false);
             if (request?.Project is not { } project)
             {
-                throw new ArgumentException("name the research project: {\"project\": \"NAME\", \"profile\": \"basic,…\", \"destination\": \"archive\", \"zip\" or \"device\" (with \"device\": \"AE\")}");
+                throw new ArgumentException("name the research project: {\"project\": \"NAME\", \"profile\": \"basic,…\", \"destination\": \"archive\", \"zip\", \"folder\" or \"device\" (with \"device\": \"AE\")}");
             }
             StudyDeidentification.ValidateProject(project);
             profile = DeidentificationProfile.Parse(request.Profile ?? "basic", request.AllowBurnedIn);
-            if (request.Destination is not (null or "archive" or "zip" or "device"))
+            if (request.Destination is not (null or "archive" or "zip" or "device" or "folder"))
             {
-                throw new ArgumentException($"destination '{request.Destination}' is not archive, zip or device");
+                throw new ArgumentException($"destination '{request.Destination}' is not archive, zip, folder or device");
             }
             if (request.Destination == "device" && string.IsNullOrEmpty(request.Device))
             {
@@ -63,6 +63,25 @@ internal static class DeidentifyEndpoints
             answer = copy is { Instances: > 0 }
                 ? Results.Stream(zip, "application/zip", $"{request.Project}-{copy.StudyInstanceUid}.zip")
                 : Summary(copy, zip);
+        }
+        else if (request.Destination == "folder")
+        {
+            var settings = http.RequestServices.GetRequiredService<ServeSettings>();
+            if (settings.ExportFolder is not { } root)
+            {
+                return Results.Problem("the destination folder needs the setting ExportFolder (where copies may be written on this server)", statusCode: StatusCodes.Status400BadRequest);
+            }
+            // Under the export folder, in the project's own folder (the project name is validated: no path in it).
+            string folder = Path.Combine(root, request.Project!);
+            copy = await Task.Run(() => copies.WriteFolder(uid, request.Project!, profile, folder, http.RequestAborted)).ConfigureAwait(false);
+            answer = copy is null ? Summary(copy, null) : Results.Json(new
+            {
+                project = copy.Project,
+                studyInstanceUid = copy.StudyInstanceUid,
+                instances = copy.Instances,
+                folder = copy.StudyInstanceUid is null ? null : Path.Combine(folder, copy.StudyInstanceUid),
+                refused = copy.Refused.Select(r => new { sopInstanceUid = r.SopInstanceUid, reason = r.Reason }),
+            }, statusCode: copy.Instances > 0 ? StatusCodes.Status200OK : StatusCodes.Status422UnprocessableEntity);
         }
         else if (request.Destination == "device")
         {
@@ -92,7 +111,7 @@ internal static class DeidentifyEndpoints
                 User = http.User.FindFirstValue(ClaimTypes.Name),
                 Role = http.User.FindFirstValue(ClaimTypes.Role),
                 Address = http.Connection.RemoteIpAddress?.ToString(),
-                Detail = $"de-identified copy of study {uid} for project {copy.Project} ({profile}) {request.Destination switch { "zip" => "as a zip", "device" => $"to device {request.Device}", _ => "into the archive" }}: "
+                Detail = $"de-identified copy of study {uid} for project {copy.Project} ({profile}) {request.Destination switch { "zip" => "as a zip", "device" => $"to device {request.Device}", "folder" => "into the export folder", _ => "into the archive" }}: "
                     + $"{copy.Instances} instances as study {copy.StudyInstanceUid ?? "(none)"}, {copy.Refused.Count} left out",
                 Objects = [.. patient is null ? [] : new[] { AuditObject.Patient(patient) }, AuditObject.Study(uid)],
             });

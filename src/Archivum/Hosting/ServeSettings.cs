@@ -69,6 +69,9 @@ public sealed class ServeSettings
     /// <summary>Origins allowed to call the HTTP API and DICOMweb from a browser (CORS), e.g. "https://viewer.hospital.org"; none by default.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
+    /// <summary>The folder de-identified copies may be written into (destination folder of POST /api/studies/{uid}/deidentify); none: that destination is off.</summary>
+    public string? ExportFolder { get; set; }
+
     /// <summary>The audit trail's forwarding (Archivum:Audit:…).</summary>
     public AuditSettings Audit { get; set; } = new();
 
@@ -118,6 +121,7 @@ public sealed class ServeSettings
         Check(Security.SessionHours is >= 1 and <= 7 * 24, "Security:SessionHours", Security.SessionHours, "give 1 to 168 hours");
         errors.AddRange(Security.Jwt.Problems().Select(p => $"{Section}:{p}"));
         errors.AddRange(Audit.Syslog.Problems().Select(p => $"{Section}:{p}"));
+        Check(ExportFolder is null || Path.IsPathFullyQualified(ExportFolder), nameof(ExportFolder), ExportFolder, "give an absolute path");
         Check(Security.DicomUserIdentity is "optional" or "required", "Security:DicomUserIdentity", Security.DicomUserIdentity, "give optional or required");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
         foreach (var (ae, device) in Devices)
