@@ -43,7 +43,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         // of each candidate entity: the instance itself at IMAGE level, the entity's first stored one above.
         bool fromHeader = plan.HeaderKeys.Count > 0;
         var columns = plan.Returned.Where(r => r.Key is not null).Select(r => r.Key!.Column);
-        string sql = Sql(level, fromHeader ? columns.Append(FirstInstancePath(level)) : columns, plan.Conditions);
+        string sql = Sql(level, fromHeader ? columns.Append(FirstInstancePath(level, scope, plan.Parameters)) : columns, plan.Conditions);
         return new QueryResult(Read(sql, level, plan), plan.Unsupported);
     }
 
@@ -168,12 +168,14 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
     }
 
     /// <summary>The stored path of the instance whose header answers for an entity of this level: itself, or the entity's first stored instance.</summary>
-    private static string FirstInstancePath(QueryLevel level) => level switch
+    private static string FirstInstancePath(QueryLevel level, StudyScope? scope, List<(string Name, object Value)> parameters) => level switch
     {
         QueryLevel.Image => "i.path",
         QueryLevel.Series => "(SELECT x.path FROM instances x WHERE x.series_ref = se.id ORDER BY x.id LIMIT 1)",
         QueryLevel.Study => "(SELECT x.path FROM series y JOIN instances x ON x.series_ref = y.id WHERE y.study_ref = st.id ORDER BY x.id LIMIT 1)",
-        _ => "(SELECT x.path FROM studies z JOIN series y ON y.study_ref = z.id JOIN instances x ON x.series_ref = y.id WHERE z.patient_ref = p.id ORDER BY x.id LIMIT 1)",
+        // A patient's header comes from one of the studies in scope: another study's header could tell what the scope hides.
+        _ => "(SELECT x.path FROM studies z JOIN series y ON y.study_ref = z.id JOIN instances x ON x.series_ref = y.id WHERE z.patient_ref = p.id"
+            + (StudyScopeCondition.For(scope, "z", parameters) is { } inScope ? " AND " + inScope : "") + " ORDER BY x.id LIMIT 1)",
     };
 
     private static QueryLevel LevelOf(DicomDataset identifier, QueryModel model)

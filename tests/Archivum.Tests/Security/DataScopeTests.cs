@@ -33,7 +33,11 @@ public sealed class DataScopeTests : IAsyncLifetime
         File.Copy(Path.Combine(CliRunner.Corpus, "MR_small.dcm"), second);
         Assert.Equal(0, CliRunner.Run("dcmodify", "-nb", "-m", $"StudyInstanceUID={SecondMrStudy}", "-m", "SeriesInstanceUID=1.2.826.0.1.3680043.8.498.778",
             "-m", "SOPInstanceUID=1.2.826.0.1.3680043.8.498.779", "-m", "InstitutionName=JFK Imaging Center", second).ExitCode);
-        string[] files = [Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(CliRunner.Corpus, "MR_small.dcm"), Path.Combine(CliRunner.Corpus, "rtplan.dcm"), second];
+        // MR_small with a patient comment only its own study holds (a key the index does not hold, read from a stored header).
+        string first = Path.Combine(_folder, "MR_small.dcm");
+        File.Copy(Path.Combine(CliRunner.Corpus, "MR_small.dcm"), first);
+        Assert.Equal(0, CliRunner.Run("dcmodify", "-nb", "-i", "PatientComments=said in the hidden study", first).ExitCode);
+        string[] files = [Path.Combine(CliRunner.Corpus, "CT_small.dcm"), first, Path.Combine(CliRunner.Corpus, "rtplan.dcm"), second];
         var store = CliRunner.Run("storescu", ["-aec", "ARCHIVUM", "127.0.0.1", Port, .. files]);
         Assert.True(store.ExitCode == 0, store.Stderr);
         foreach (string file in files)
@@ -127,6 +131,16 @@ public sealed class DataScopeTests : IAsyncLifetime
         }
         Assert.Equal("1", Count("clin-jfk", env));
         Assert.Equal("2", Count(null, env)); // the device without a user: the whole archive
+        // A patient attribute read from a stored header comes from a study in scope, never from the hidden one.
+        string Comment(string? user)
+        {
+            string[] identity = user is null ? [] : ["--user", user];
+            var run = CliRunner.ArchivumWith(env, ["find", "-aec", "ARCHIVUM", "-p", Port, .. identity, "--root", "patient", "-L", "PATIENT", "-k", $"PatientID={patient}", "-k", "PatientComments", "--json"]);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            return Assert.Single(JsonDocument.Parse(run.Stdout).RootElement.EnumerateArray()).GetProperty("00104000").ToString();
+        }
+        Assert.Contains("said in the hidden study", Comment(null), StringComparison.Ordinal);
+        Assert.DoesNotContain("hidden", Comment("clin-jfk"), StringComparison.Ordinal);
 
         string outside = Path.Combine(_folder, "get-outside");
         var refused = CliRunner.ArchivumWith(env, "get", "-aec", "ARCHIVUM", "-p", Port, "--user", "clin-jfk", "--out", outside, "-k", $"StudyInstanceUID={_studies["MR_small"].Study}");
