@@ -17,11 +17,14 @@ namespace Archivum.Archive.Dimse;
 /// device (PS3.4 J.3.3 allows it; the archive proposes the SCP role). Only then may the modality
 /// delete its copy, so only instances whose bytes are verifiably stored are reported committed.
 /// </summary>
-public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, string aeTitle, DicomAssociationOptions? reportOptions = null, ILogger? logger = null) : INActionHandler
+public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, string aeTitle, DicomAssociationOptions? reportOptions = null, ILogger? logger = null, DeviceAccess? access = null) : INActionHandler
 {
     private const ushort RequestStorageCommitment = 1; // PS3.4 J.3.2: Action Type ID
     private const ushort AllCommitted = 1; // PS3.4 J.3.3: Event Type IDs
     private const ushort SomeFailed = 2;
+
+    /// <summary>Most instances one request may ask about: each is read and hashed from disk again.</summary>
+    public const int MaxItems = 100_000;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     /// <summary>Reports sent so far and still being prepared (for tests and shutdown).</summary>
@@ -32,6 +35,15 @@ public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, str
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(association);
+        try
+        {
+            // Committing is the sender's side of storing: the device must be allowed to store, and its user (if any) too.
+            access?.Demand(association, access.MayStore(association.CallingAETitle), Security.Privilege.Store, "request storage commitment");
+        }
+        catch (DimseStatusException refused)
+        {
+            return Result(refused.Status, refused.Message);
+        }
         if (request.RequestedSopInstanceUid != DicomUids.StorageCommitmentPushModelInstance)
         {
             return Result(DimseStatus.NoSuchObjectInstance, $"the Storage Commitment Push Model SOP Instance is {DicomUids.StorageCommitmentPushModelInstance}");
@@ -51,6 +63,10 @@ public sealed partial class StorageCommitmentHandler(ArchiveRuntime archive, str
         if (items.Count == 0)
         {
             return Result(DimseStatus.MissingAttribute, "the request has no Referenced SOP Sequence (0008,1199) items");
+        }
+        if (items.Count > MaxItems)
+        {
+            return Result(DimseStatus.ProcessingFailure, $"the request asks about {items.Count} instances; at most {MaxItems} per request");
         }
         if (archive.Devices.Find(association.CallingAETitle) is not { } device)
         {

@@ -13,12 +13,12 @@ public sealed partial class SecurityStore
 
     private static void CreateScopeTables(SqliteConnection connection) => Execute(connection, """
         CREATE TABLE IF NOT EXISTS user_scope_rules (
-            user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            user TEXT NOT NULL COLLATE NOCASE REFERENCES users(name) ON DELETE CASCADE,
             rule TEXT NOT NULL,
             PRIMARY KEY (user, rule));
         CREATE TABLE IF NOT EXISTS emergency_access (
             id INTEGER PRIMARY KEY,
-            user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+            user TEXT NOT NULL COLLATE NOCASE REFERENCES users(name) ON DELETE CASCADE,
             study_uid TEXT NOT NULL,
             reason TEXT NOT NULL,
             opened TEXT NOT NULL,
@@ -68,6 +68,8 @@ public sealed partial class SecurityStore
         {
             return StudyScope.Unrestricted; // never scoped: no need to read anything
         }
+        // Names ignore case (as the accounts do): the rules are kept under the account's own spelling.
+        name = Find(name)?.Name ?? name;
         var rules = ScopeRules(name);
         // Break-glass widens a restricted scope only; an unrestricted one has nothing to widen.
         var emergency = rules.Count > 0 && role is Role.Clinician or Role.Technologist ? EmergencyStudies(name) : [];
@@ -80,11 +82,11 @@ public sealed partial class SecurityStore
     /// </summary>
     public DateTimeOffset OpenEmergencyAccess(string name, string studyUid, string reason)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < MinimumEmergencyReasonLength)
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < MinimumEmergencyReasonLength || reason.Length > 500 || reason.Any(char.IsControl))
         {
-            throw new ArgumentException($"break-glass needs a reason of at least {MinimumEmergencyReasonLength} characters; it is recorded for the auditor");
+            throw new ArgumentException($"break-glass needs a reason of {MinimumEmergencyReasonLength} to 500 characters on one line; it is recorded for the auditor");
         }
-        var user = Find(name) ?? throw new InvalidOperationException($"no user named '{name}'");
+        var user = Find(name) ?? throw new ArgumentException($"break-glass needs a local account named '{name}' (data scopes and their openings are kept on local accounts)");
         var now = _clock.GetUtcNow();
         var expires = now + EmergencyAccessDuration;
         using var connection = Connect();

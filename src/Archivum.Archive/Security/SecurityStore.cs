@@ -110,13 +110,15 @@ public sealed partial class SecurityStore
         Update(name, "UPDATE users SET disabled = $value, failed_logins = 0, locked_until = NULL WHERE name = $name", ("$value", disabled ? 1 : 0));
 
     public void SetRole(string name, Role role) =>
-        Update(name, "UPDATE users SET role = $value WHERE name = $name", ("$value", RolePrivileges.Name(role)));
+        // Open browser sessions end too: the next sign-in is in the new role.
+        Update(name, "UPDATE users SET role = $value WHERE name = $name; DELETE FROM sessions WHERE user = $name COLLATE NOCASE", ("$value", RolePrivileges.Name(role)));
 
     /// <summary>A new password; it also lifts a lockout.</summary>
     public void ResetPassword(string name, string password)
     {
         ValidatePassword(password);
-        Update(name, "UPDATE users SET password_hash = $value, password_changed = $now, failed_logins = 0, locked_until = NULL WHERE name = $name",
+        // Open browser sessions end too: whoever knew the old password is out.
+        Update(name, "UPDATE users SET password_hash = $value, password_changed = $now, failed_logins = 0, locked_until = NULL WHERE name = $name; DELETE FROM sessions WHERE user = $name COLLATE NOCASE",
             ("$value", PasswordHasher.Hash(password)), ("$now", Stamp(_clock.GetUtcNow())));
     }
 

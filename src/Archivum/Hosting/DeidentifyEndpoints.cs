@@ -17,7 +17,8 @@ namespace Archivum.Hosting;
 internal static class DeidentifyEndpoints
 {
     public static void Map(WebApplication app) =>
-        app.MapPost("/api/studies/{uid}/deidentify", DeidentifyAsync).RequirePrivilege(Privilege.Export);
+        // Every attempt is audited (a refusal too, as a failure); a copy made also as an Export with its details.
+        app.MapPost("/api/studies/{uid}/deidentify", DeidentifyAsync).RequirePrivilege(Privilege.Export).Audited(AuditEvents.Export, AuditAction.Read);
 
     private sealed record Request(string? Project, string? Profile, bool AllowBurnedIn, string? Destination, string? Device);
 

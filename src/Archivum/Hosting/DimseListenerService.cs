@@ -39,7 +39,7 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             Find = new AuditingFindHandler(new ArchiveFindHandler(archive.Query, access), audit),
             Retrieve = new AuditingRetrieveHandler(new ArchiveRetrieveHandler(archive.Query, archive.Store, access), audit),
             MoveDestinations = new DeviceMoveDestinations(ae => archive.Devices.Find(ae) is { MayReceive: true } device ? device : null, settings.AETitle),
-            NAction = new StorageCommitmentHandler(archive, settings.AETitle, logger: loggers.CreateLogger<StorageCommitmentHandler>()),
+            NAction = new StorageCommitmentHandler(archive, settings.AETitle, logger: loggers.CreateLogger<StorageCommitmentHandler>(), access: access),
         }, loggers.CreateLogger<DimseServiceDispatcher>());
         var options = new DicomServerOptions
         {
@@ -110,7 +110,18 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
         switch (request.UserIdentity)
         {
             case { Type: UserIdentityType.UsernameAndPasscode } password:
-                var result = users.VerifyPassword(password.PrimaryText, password.SecondaryText);
+                // As an HTTP login: the same account lockout and the same pause of an address that guesses.
+                var (result, _, pausedNow) = services.GetRequiredService<Security.CredentialCheck>().Password(password.PrimaryText, password.SecondaryText, address);
+                if (pausedNow)
+                {
+                    auditWriter.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Execute, AuditOutcome.MinorFailure)
+                    {
+                        EventType = AuditEventTypes.NodeAuthentication,
+                        User = password.PrimaryText,
+                        Address = address,
+                        Detail = $"{Security.CredentialCheck.FailuresPerAddress} failed logins from {address} within ten minutes (credential stuffing?): its password checks are paused for fifteen minutes",
+                    });
+                }
                 claimed = password.PrimaryText;
                 verified = result.Succeeded ? new VerifiedUser(result.User!.Name, result.User.Role) : null;
                 refusal = result.Succeeded ? null : result.Reason;

@@ -57,7 +57,7 @@ public sealed class JwtSettings
                     rsa.ImportFromPem(block.Value);
                     keys.Add(new RsaSecurityKey(rsa));
                 }
-                catch (ArgumentException)
+                catch (Exception e) when (e is ArgumentException or System.Security.Cryptography.CryptographicException)
                 {
                     rsa.Dispose();
                     var ec = System.Security.Cryptography.ECDsa.Create();

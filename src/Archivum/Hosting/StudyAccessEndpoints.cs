@@ -36,7 +36,8 @@ internal static class StudyAccessEndpoints
             Valid(uid) ?? (archive.Labels.Remove(uid, label) ? Results.NoContent()
                 : Results.Problem($"study {uid} is not stored or has no label '{label}'", statusCode: StatusCodes.Status404NotFound)))
             .RequirePrivilege(Privilege.Administer).Audited(AuditEvents.SecurityAlert, AuditAction.Update);
-        api.MapPost("/break-glass", BreakGlassAsync).RequirePrivilege(Privilege.Query);
+        // Every attempt is audited (a refusal too, as a failure); the opening itself also as Emergency Override Started.
+        api.MapPost("/break-glass", BreakGlassAsync).RequirePrivilege(Privilege.Query).Audited(AuditEvents.SecurityAlert, AuditAction.Execute);
     }
 
     /// <summary>

@@ -37,6 +37,10 @@ internal static class StudyEndpoints
                     (limit, offset) = name == "limit" ? (number, offset) : (limit, number);
                     continue;
                 }
+                if (name.Length == 0)
+                {
+                    return Results.Problem("a query parameter without a name", statusCode: StatusCodes.Status400BadRequest);
+                }
                 if (!DicomDictionary.TryGetTag(name, out var tag) && !DicomDictionary.TryGetTag(char.ToUpperInvariant(name[0]) + name[1..], out tag))
                 {
                     return Results.Problem($"'{name}' is not a DICOM keyword (e.g. PatientName, StudyDate, ModalitiesInStudy, AccessionNumber)", statusCode: StatusCodes.Status400BadRequest);

@@ -113,12 +113,22 @@ public sealed class BrowserSessionTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_new_password_ends_the_open_sessions()
+    {
+        using var signedIn = await Login(_serve.InitialAdminPassword);
+        string secret = Value(Cookies(signedIn)["archivum_session"]);
+        Assert.Equal(HttpStatusCode.OK, (await WithCookie(HttpMethod.Get, "api/session", secret)).StatusCode);
+        Archive.Security.SecurityStore.Open(_serve.DataFolder).ResetPassword("admin", "a-brand-new-password");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await WithCookie(HttpMethod.Get, "api/session", secret)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_cross_origin_login_and_a_foreign_return_address_are_refused()
     {
         using var foreign = await Login(_serve.InitialAdminPassword, origin: "http://evil.example");
         Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
         Assert.Empty(Cookies(foreign));
-        foreach (string target in new[] { "https://evil.example/", "//evil.example/", "/\\evil.example" })
+        foreach (string target in new[] { "https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example", "/\u00e9", "/x\r\nSet-Cookie: a=b" })
         {
             using var redirect = await Login(_serve.InitialAdminPassword, target);
             Assert.Equal("/viewer/", redirect.Headers.Location?.OriginalString);

@@ -32,6 +32,7 @@ public sealed class HostileInputTests : IAsyncLifetime
     [InlineData("GET", "api/studies/..%2Findex.db/labels", HttpStatusCode.BadRequest)]
     [InlineData("DELETE", "api/studies/..%2F..%2F", HttpStatusCode.BadRequest)]
     [InlineData("GET", "api/patients/..%2F..%2Fsecurity.db/export", HttpStatusCode.NotFound)]
+    [InlineData("GET", "api/studies?=1", HttpStatusCode.BadRequest)]
     [InlineData("GET", "viewer/..%2F..%2F..%2Fetc%2Fpasswd", HttpStatusCode.OK)] // the viewer's page, never the file
     public async Task Path_traversal_through_a_name_reaches_no_file(string method, string path, HttpStatusCode expected)
     {
@@ -53,6 +54,10 @@ public sealed class HostileInputTests : IAsyncLifetime
         // Paused: even the right password is not checked from this address now.
         _serve.SignIn("admin", _serve.InitialAdminPassword);
         Assert.Equal(HttpStatusCode.Unauthorized, (await _serve.Http.GetAsync("api/me")).StatusCode);
+        // Over DICOM too: the address's password checks are paused, the right password included.
+        var dicom = Cli.CliRunner.Run("storescu", "-aec", "ARCHIVUM", "-usr", "admin", "-pwd", _serve.InitialAdminPassword, "127.0.0.1",
+            _serve.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture), Path.Combine(Cli.CliRunner.Corpus, "CT_small.dcm"));
+        Assert.Contains("Association Rejected", dicom.Stdout + dicom.Stderr, StringComparison.OrdinalIgnoreCase);
         // An API token is not a password guess: it still works.
         var store = Archive.Security.SecurityStore.Open(_serve.DataFolder);
         var (_, secret) = store.CreateToken("admin", "audit reader", TimeSpan.FromDays(1));

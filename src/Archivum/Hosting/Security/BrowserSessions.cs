@@ -110,7 +110,10 @@ internal static class BrowserSessions
 
     /// <summary>A return address on this site only (an open redirect would lend our name to phishing).</summary>
     private static string LocalUrl(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/viewer/";
+        // Printable ASCII only (a browser drops a tab or newline, turning "/\t/evil" into "//evil"),
+        // a path of this site: "/" not followed by another "/" or "\\".
+        url is { Length: > 0 and <= 2048 } && url[0] == '/' && url.All(c => c is > ' ' and < (char)127)
+            && (url.Length == 1 || url[1] is not ('/' or '\\')) ? url : "/viewer/";
 
     private static bool SameOrigin(HttpRequest request, string origin) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme == request.Scheme

@@ -100,6 +100,8 @@ internal static class JwtSignIn
     {
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims));
         string? user = principal.FindFirstValue(jwt.UserClaim) ?? principal.FindFirstValue("sub");
+        // A local account of the same name (regardless of case) is the same person: its spelling counts.
+        user = user is null ? null : store.Find(user)?.Name ?? user;
         Role? role = null;
         foreach (string value in RoleValues(principal, jwt.RoleClaim))
         {
