@@ -147,11 +147,13 @@ public sealed partial class SecurityStore
             hash = reader.GetString(7);
         }
         var now = _clock.GetUtcNow();
+        // The hash is checked even for a locked account, so that the time taken does not tell a
+        // locked account (one that exists) from a wrong password.
+        bool matches = PasswordHasher.Verify(password, hash);
         if (user.LockedUntil is { } until && until > now)
         {
             return LoginResult.Refused(LoginFailure.LockedOut, user, until);
         }
-        bool matches = PasswordHasher.Verify(password, hash);
         if (user.Disabled)
         {
             return LoginResult.Refused(LoginFailure.Disabled, user);
