@@ -160,11 +160,9 @@ public sealed partial class Deidentifier
                 dataset.Remove(tag);
                 return;
             case ProfileAction.Empty:
-                if (tag == DicomTags.PatientName || tag == DicomTags.PatientID)
+                if (SetPseudonym(dataset, element, context))
                 {
-                    // Z allows a dummy: the project's pseudonym keeps a patient's studies together.
-                    SetText(dataset, tag, element.VR, tag == DicomTags.PatientID ? context.PatientPseudonym : "ANONYMOUS^" + context.PatientPseudonym);
-                    return;
+                    return; // Z allows a dummy: the project's pseudonym keeps a patient's studies together
                 }
                 dataset.AddOrReplace(new DicomValueElement(tag, element.VR, ReadOnlyMemory<byte>.Empty));
                 return;
@@ -194,9 +192,8 @@ public sealed partial class Deidentifier
     private void SetDummy(DicomDataset dataset, DicomValueElement element, Context context)
     {
         var tag = element.Tag;
-        if (tag == DicomTags.PatientName || tag == DicomTags.PatientID)
+        if (SetPseudonym(dataset, element, context))
         {
-            SetText(dataset, tag, element.VR, tag == DicomTags.PatientID ? context.PatientPseudonym : "ANONYMOUS^" + context.PatientPseudonym);
             return;
         }
         string? text = element.VR switch
@@ -222,6 +219,17 @@ public sealed partial class Deidentifier
         // Binary values: zeros of the same length (one value at least), so VM and type stay right.
         long length = Math.Max(element.Length, element.VR.ValueSize());
         dataset.AddOrReplace(new DicomValueElement(tag, element.VR, new byte[length + (length & 1)]));
+    }
+
+    /// <summary>Patient ID and Patient's Name become the patient's pseudonym (the code, and <c>ANONYMOUS^code</c>); false for any other attribute.</summary>
+    private static bool SetPseudonym(DicomDataset dataset, DicomElement element, Context context)
+    {
+        if (element.Tag != DicomTags.PatientName && element.Tag != DicomTags.PatientID)
+        {
+            return false;
+        }
+        SetText(dataset, element.Tag, element.VR, element.Tag == DicomTags.PatientID ? context.PatientPseudonym : "ANONYMOUS^" + context.PatientPseudonym);
+        return true;
     }
 
     private void Clean(DicomDataset dataset, DicomElement element, Context context)

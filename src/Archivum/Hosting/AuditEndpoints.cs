@@ -32,11 +32,8 @@ internal static class AuditEndpoints
             // What was recorded before this request is in the answer (records are written in batches, a few milliseconds later).
             await writer.FlushAsync().ConfigureAwait(false);
             var rows = writer.Trail.Find(new AuditFilter(patient, user, study, @event, since, until), limit ?? 1000);
-            writer.Record(new AuditRecord(AuditEvents.AuditLogUsed, AuditAction.Read, AuditOutcome.Success)
+            writer.Record(http.Record(AuditEvents.AuditLogUsed, AuditAction.Read) with
             {
-                User = http.User.Identity?.Name,
-                Role = http.User.FindFirstValue(ClaimTypes.Role),
-                Address = http.Connection.RemoteIpAddress?.ToString(),
                 Detail = $"audit trail read: {http.Request.QueryString}",
                 Objects = patient is null ? [] : [AuditObject.Patient(patient)],
             });

@@ -107,11 +107,8 @@ internal static class DeidentifyEndpoints
         }
         if (copy is not null)
         {
-            audit.Record(new AuditRecord(AuditEvents.Export, AuditAction.Read, copy.Instances > 0 ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+            audit.Record(http.Record(AuditEvents.Export, AuditAction.Read, copy.Instances > 0 ? AuditOutcome.Success : AuditOutcome.MinorFailure) with
             {
-                User = http.User.FindFirstValue(ClaimTypes.Name),
-                Role = http.User.FindFirstValue(ClaimTypes.Role),
-                Address = http.Connection.RemoteIpAddress?.ToString(),
                 Detail = $"de-identified copy of study {uid} for project {copy.Project} ({profile}) {request.Destination switch { "zip" => "as a zip", "device" => $"to device {request.Device}", "folder" => "into the export folder", _ => "into the archive" }}: "
                     + $"{copy.Instances} instances as study {copy.StudyInstanceUid ?? "(none)"}, {copy.Refused.Count} left out",
                 Objects = [.. patient is null ? [] : new[] { AuditObject.Patient(patient) }, AuditObject.Study(uid)],

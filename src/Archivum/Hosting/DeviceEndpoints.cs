@@ -94,12 +94,9 @@ internal static class DeviceEndpoints
 
     /// <summary>A change of who may talk to the archive: a Security Alert of type Network Configuration (PS3.15 A.5.3.11).</summary>
     private static void Changed(HttpContext http, AuditWriter audit, string aeTitle, string detail) =>
-        audit.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Update, AuditOutcome.Success)
+        audit.Record(http.Record(AuditEvents.SecurityAlert, AuditAction.Update) with
         {
             EventType = AuditEventTypes.NetworkConfiguration,
-            User = http.User.FindFirstValue(ClaimTypes.Name),
-            Role = http.User.FindFirstValue(ClaimTypes.Role),
-            Address = http.Connection.RemoteIpAddress?.ToString(),
             Detail = detail,
             Objects = [AuditObject.Resource("dicom:" + aeTitle)],
         });

@@ -114,13 +114,7 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
                 var (result, _, pausedNow) = services.GetRequiredService<Security.CredentialCheck>().Password(password.PrimaryText, password.SecondaryText, address);
                 if (pausedNow)
                 {
-                    auditWriter.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Execute, AuditOutcome.MinorFailure)
-                    {
-                        EventType = AuditEventTypes.NodeAuthentication,
-                        User = password.PrimaryText,
-                        Address = address,
-                        Detail = $"{Security.CredentialCheck.FailuresPerAddress} failed logins from {address} within ten minutes (credential stuffing?): its password checks are paused for fifteen minutes",
-                    });
+                    services.GetRequiredService<Security.LoginAudit>().AddressPaused(address, password.PrimaryText);
                 }
                 claimed = password.PrimaryText;
                 verified = result.Succeeded ? new VerifiedUser(result.User!.Name, result.User.Role) : null;

@@ -74,11 +74,8 @@ internal static class PatientEndpoints
     }
 
     private static AuditRecord Record(HttpContext http, AuditCode auditEvent, AuditAction action, string patientId, IReadOnlyList<PatientStudy> studies, string detail) =>
-        new(auditEvent, action, AuditOutcome.Success)
+        http.Record(auditEvent, action) with
         {
-            User = http.User.FindFirstValue(ClaimTypes.Name),
-            Role = http.User.FindFirstValue(ClaimTypes.Role),
-            Address = http.Connection.RemoteIpAddress?.ToString(),
             Detail = detail,
             Objects = [AuditObject.Patient(patientId), .. studies.Select(s => AuditObject.Study(s.StudyInstanceUid))],
         };

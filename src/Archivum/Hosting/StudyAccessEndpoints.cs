@@ -58,6 +58,10 @@ internal static class StudyAccessEndpoints
         }
         catch (JsonException)
         {
+            reason = null;
+        }
+        if (reason is null)
+        {
             return Results.Problem("the body must be JSON: {\"reason\": \"why the study must be opened\"}", statusCode: StatusCodes.Status400BadRequest);
         }
         string user = http.User.FindFirstValue(ClaimTypes.Name)!;
@@ -75,12 +79,9 @@ internal static class StudyAccessEndpoints
         {
             return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
-        audit.Record(new AuditRecord(AuditEvents.SecurityAlert, AuditAction.Execute, AuditOutcome.Success)
+        audit.Record(http.Record(AuditEvents.SecurityAlert, AuditAction.Execute) with
         {
             EventType = AuditEventTypes.EmergencyOverrideStarted,
-            User = user,
-            Role = http.User.FindFirstValue(ClaimTypes.Role),
-            Address = http.Connection.RemoteIpAddress?.ToString(),
             Detail = $"break-glass: {user} opened study {uid} until {expires:u}, giving the reason: {reason!.Trim()}",
             Objects = [AuditObject.Patient(patient), AuditObject.Study(uid)],
         });

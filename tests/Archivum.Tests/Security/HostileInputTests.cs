@@ -43,6 +43,21 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.DoesNotContain("SQLite format", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("api/studies/1.2.3/break-glass", "{\"reason\": ")]
+    [InlineData("api/studies/1.2.3/break-glass", "[\"an array, not an object\"]")]
+    [InlineData("api/studies/1.2.3/deidentify", "{\"project\": ")]
+    [InlineData("api/studies/1.2.3/deidentify", "{\"project\": 42}")]
+    [InlineData("api/studies/1.2.3/deidentify", "{\"project\": \"p\", \"destination\": \"device\"}")]
+    [InlineData("login", "user=admin&password=x")] // a login posted as JSON, not as the form
+    public async Task A_malformed_body_is_400_with_the_reason(string path, string body)
+    {
+        using var response = await _serve.Http.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        string answer = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path} {body}: {(int)response.StatusCode} {answer}");
+        Assert.Contains("\"detail\"", answer, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Credential_stuffing_from_one_address_is_paused_and_audited()
     {
