@@ -22,6 +22,12 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         Store = store;
         Index = index;
         Ingest = new InstanceIngest(store, index, options.DuplicatePolicy);
+        // A replaced instance's cached series metadata holds the old version (perhaps another patient's).
+        Ingest.InstanceReplaced += replaced =>
+        {
+            SeriesMetadataFiles.Remove(Options.DataFolder, replaced.Old.SeriesInstanceUid);
+            SeriesMetadataFiles.Remove(Options.DataFolder, replaced.New.SeriesInstanceUid);
+        };
         Devices = new DeviceRegistry(index);
         Labels = new StudyLabels(index);
         Query = new ArchiveQuery(index, new ArchiveQueryOptions { RetrieveAETitle = options.AETitle, CaseInsensitivePersonNames = options.CaseInsensitivePersonNames, StoreRoot = store.Root });
@@ -129,20 +135,83 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         }
         var series = Index.SeriesUnder(level, uid);
         var paths = await Index.Writer.DeleteAsync(level, uid, cancellationToken).ConfigureAwait(false);
+        long bytes = await RemoveAsync(series, paths.Select(p => (FileSystemInstanceStore.SopInstanceUidOf(p), p)).ToList(), cancellationToken).ConfigureAwait(false);
+        return (paths.Count, bytes);
+    }
+
+    /// <summary>
+    /// Erases the instances whose own header carries the patient's identity (in whichever study
+    /// they are filed): index rows, cached metadata, files. A study left with other people's
+    /// instances is filed under the patient of its first remaining instance. Returns the studies
+    /// touched, and the instances and bytes freed.
+    /// </summary>
+    public async Task<(int Instances, long Bytes)> ErasePatientAsync(PatientKey patient, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        var successors = new Dictionary<string, InstanceRecord>(StringComparer.Ordinal);
+        var series = new List<string>();
+        using (var connection = Index.OpenConnection())
+        using (var command = connection.CreateCommand())
+        {
+            // Each study of the patient that holds someone else's instances too, with the first of those.
+            command.CommandText = """
+                SELECT st.study_uid, (SELECT o.path FROM series os JOIN instances o ON o.series_ref = os.id WHERE os.study_ref = st.id
+                                      AND NOT (o.patient_id = $pid AND o.patient_issuer = $issuer AND o.patient_identity_key = $key) ORDER BY o.id LIMIT 1)
+                FROM studies st WHERE st.id IN (SELECT se.study_ref FROM instances i JOIN series se ON se.id = i.series_ref
+                                                WHERE i.patient_id = $pid AND i.patient_issuer = $issuer AND i.patient_identity_key = $key)
+                """;
+            command.Parameters.AddWithValue("$pid", patient.PatientId);
+            command.Parameters.AddWithValue("$issuer", patient.Issuer);
+            command.Parameters.AddWithValue("$key", patient.IdentityKey);
+            var remaining = new List<(string Study, string Path)>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    if (!reader.IsDBNull(1))
+                    {
+                        remaining.Add((reader.GetString(0), reader.GetString(1)));
+                    }
+                }
+            }
+            foreach (var (study, path) in remaining)
+            {
+                var header = Dicom.Model.DicomFile.Open(Store.FullPath(path), Dicom.IO.DicomReadOptions.Default with { StopBefore = Dicom.Dictionary.DicomTags.PixelData });
+                successors[study] = InstanceRecordReader.Read(header, path, 0, "");
+            }
+            command.CommandText = """
+                SELECT DISTINCT se.series_uid FROM instances i JOIN series se ON se.id = i.series_ref
+                WHERE i.patient_id = $pid AND i.patient_issuer = $issuer AND i.patient_identity_key = $key
+                """;
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    series.Add(reader.GetString(0));
+                }
+            }
+        }
+        var removed = await Index.Writer.ErasePatientAsync(patient, successors, cancellationToken).ConfigureAwait(false);
+        long bytes = await RemoveAsync(series, removed, cancellationToken).ConfigureAwait(false);
+        return (removed.Count, bytes);
+    }
+
+    /// <summary>After the index has forgotten instances: their series' cached metadata, then their files (unless stored again meanwhile). Returns the bytes freed.</summary>
+    private async Task<long> RemoveAsync(IReadOnlyList<string> series, IReadOnlyList<(string SopInstanceUid, string Path)> removed, CancellationToken cancellationToken)
+    {
         foreach (string seriesUid in series)
         {
             // The cached metadata holds the deleted instances' data too (and is stale besides).
             SeriesMetadataFiles.Remove(Options.DataFolder, seriesUid);
         }
         long bytes = 0;
-        foreach (string path in paths)
+        foreach (var (sopInstanceUid, path) in removed)
         {
-            string sopInstanceUid = Path.GetFileNameWithoutExtension(path);
             var gate = await Ingest.LockAsync(sopInstanceUid, cancellationToken).ConfigureAwait(false);
             try
             {
                 // Stored again since the index forgot it: the file is the new instance's now.
-                if (Index.FindInstance(sopInstanceUid) is null)
+                if (Index.FindInstance(sopInstanceUid) is not { } again || again.RelativePath != path)
                 {
                     var file = new FileInfo(Path.Combine(Store.Root, path));
                     long length = file.Exists ? file.Length : 0;
@@ -157,7 +226,7 @@ public sealed class ArchiveRuntime : IAsyncDisposable
                 gate.Release();
             }
         }
-        return (paths.Count, bytes);
+        return bytes;
     }
 
     /// <summary>Totals and per-modality figures, from the index.</summary>

@@ -44,6 +44,8 @@ public sealed class ArchiveStoreHandler(InstanceIngest ingest, DeviceAccess? acc
                 "an instance with this SOP Instance UID and other content is stored; it was kept and this one discarded (the event is recorded)"),
             IngestOutcome.DifferentDuplicateRejected => new StoreResult(DimseStatus.DuplicateSopInstance,
                 "an instance with this SOP Instance UID and other content is stored; this one is refused (the event is recorded)"),
+            IngestOutcome.ReplacementRefused => new StoreResult(DimseStatus.DuplicateSopInstance,
+                "an instance with this SOP Instance UID is stored under another patient or study; the archive does not move it (policy Replace; the event is recorded)"),
             _ => StoreResult.Success,
         };
     }

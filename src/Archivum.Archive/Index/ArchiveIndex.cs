@@ -29,7 +29,8 @@ public sealed class ArchiveIndex : IAsyncDisposable
         using (var connection = index.OpenConnection())
         {
             using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA journal_mode=WAL;";
+            // Foreign keys off while migrating: a table rebuilt in place (SQLite's own recipe) is dropped and renamed.
+            pragmas.CommandText = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF;";
             pragmas.ExecuteNonQuery();
             using var transaction = connection.BeginTransaction();
             using var create = connection.CreateCommand();
@@ -58,7 +59,11 @@ public sealed class ArchiveIndex : IAsyncDisposable
                     throw new InvalidOperationException($"the index {index.Path} has schema version {version}; this build knows version {IndexSchema.Version}");
                 }
             }
+            create.CommandText = IndexSchema.AfterMigrations;
+            create.ExecuteNonQuery();
             transaction.Commit();
+            pragmas.CommandText = "PRAGMA foreign_keys=ON;";
+            pragmas.ExecuteNonQuery();
         }
         index.Writer = new IndexWriter(index.OpenConnection());
         return index;
@@ -85,6 +90,13 @@ public sealed class ArchiveIndex : IAsyncDisposable
         command.Parameters.AddWithValue("$uid", sopInstanceUid);
         using var reader = command.ExecuteReader();
         return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetString(2)) : null;
+    }
+
+    /// <summary>Where the index files an instance (its header's patient, study, series, file), or null when it is not indexed.</summary>
+    public StoredVersion? FindStoredVersion(string sopInstanceUid)
+    {
+        using var connection = OpenConnection();
+        return IndexWriter.StoredVersionOf(null, sopInstanceUid, connection);
     }
 
     /// <summary>The Patient ID of a stored study (for audit records), or null when the study is not indexed.</summary>

@@ -9,11 +9,13 @@ namespace Archivum.Archive.Index;
 /// </summary>
 internal static class IndexSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
 
+        -- identity_key: empty for a Patient ID; for an empty one, the name and birth date
+        -- (PatientIdentity): people sent without an ID are never merged into one record.
         CREATE TABLE IF NOT EXISTS patients (
             id INTEGER PRIMARY KEY,
             patient_id TEXT NOT NULL,
@@ -22,7 +24,8 @@ internal static class IndexSchema
             name_upper TEXT,
             birth_date TEXT,
             sex TEXT,
-            UNIQUE (patient_id, issuer));
+            identity_key TEXT NOT NULL DEFAULT '',
+            UNIQUE (patient_id, issuer, identity_key));
         CREATE INDEX IF NOT EXISTS patients_name ON patients (name_upper);
 
         CREATE TABLE IF NOT EXISTS studies (
@@ -72,6 +75,11 @@ internal static class IndexSchema
         CREATE INDEX IF NOT EXISTS series_study_modality ON series (study_ref, modality);
         CREATE INDEX IF NOT EXISTS series_modality ON series (modality);
 
+        -- patient_*: the patient identity in the instance's own header (its study's patient may be
+        -- another's, when a sender mixed them): what patient export and erasure act on.
+        -- deidentified_for: the research project whose de-identification wrote the instance (null:
+        -- a sender's); a research scope admits a study only when every instance in it has one.
+        -- (Comments stay outside the column lists: SQLite's DROP COLUMN misreads them.)
         CREATE TABLE IF NOT EXISTS instances (
             id INTEGER PRIMARY KEY,
             series_ref INTEGER NOT NULL REFERENCES series (id),
@@ -86,7 +94,11 @@ internal static class IndexSchema
             size_bytes INTEGER NOT NULL,
             sha256 TEXT NOT NULL,
             source_ae TEXT,
-            received_at TEXT NOT NULL);
+            received_at TEXT NOT NULL,
+            patient_id TEXT NOT NULL DEFAULT '',
+            patient_issuer TEXT NOT NULL DEFAULT '',
+            patient_identity_key TEXT NOT NULL DEFAULT '',
+            deidentified_for TEXT);
         CREATE INDEX IF NOT EXISTS instances_series ON instances (series_ref);
 
         -- Labels an administrator (or a de-identification for a research project) puts on a study;
@@ -125,5 +137,41 @@ internal static class IndexSchema
     {
         // 3: a device may be bound to its registered host (associations from elsewhere refused).
         [2] = "ALTER TABLE devices ADD COLUMN restrict_to_host INTEGER NOT NULL DEFAULT 0;",
+        // 4: patients without an ID are told apart by name and birth date (the table is rebuilt:
+        // SQLite cannot change a UNIQUE constraint in place); each instance keeps the patient
+        // identity of its own header, taken from its study's patient for the instances already there.
+        [3] = """
+            CREATE TABLE patients_v4 (
+                id INTEGER PRIMARY KEY,
+                patient_id TEXT NOT NULL,
+                issuer TEXT NOT NULL,
+                name TEXT,
+                name_upper TEXT,
+                birth_date TEXT,
+                sex TEXT,
+                identity_key TEXT NOT NULL DEFAULT '',
+                UNIQUE (patient_id, issuer, identity_key));
+            INSERT INTO patients_v4 (id, patient_id, issuer, name, name_upper, birth_date, sex, identity_key)
+                SELECT id, patient_id, issuer, name, name_upper, birth_date, sex,
+                       CASE WHEN patient_id = '' THEN coalesce(name_upper, '') || '|' || coalesce(birth_date, '') ELSE '' END FROM patients;
+            DROP TABLE patients;
+            ALTER TABLE patients_v4 RENAME TO patients;
+            CREATE INDEX IF NOT EXISTS patients_name ON patients (name_upper);
+            ALTER TABLE instances ADD COLUMN patient_id TEXT NOT NULL DEFAULT '';
+            ALTER TABLE instances ADD COLUMN patient_issuer TEXT NOT NULL DEFAULT '';
+            ALTER TABLE instances ADD COLUMN patient_identity_key TEXT NOT NULL DEFAULT '';
+            ALTER TABLE instances ADD COLUMN deidentified_for TEXT;
+            UPDATE instances SET deidentified_for = (SELECT substr(min(l.label), 10) FROM series se JOIN study_labels l ON l.study_ref = se.study_ref
+                                                     WHERE se.id = instances.series_ref AND l.label GLOB 'research:*')
+                WHERE source_ae = 'DEIDENTIFY';
+            UPDATE instances SET (patient_id, patient_issuer, patient_identity_key) =
+                (SELECT p.patient_id, p.issuer, p.identity_key FROM series se JOIN studies st ON st.id = se.study_ref
+                 JOIN patients p ON p.id = st.patient_ref WHERE se.id = instances.series_ref);
+            """,
     };
+
+    /// <summary>Indexes on columns that older versions lack: created after the migrations have added them.</summary>
+    public const string AfterMigrations = """
+        CREATE INDEX IF NOT EXISTS instances_patient ON instances (patient_id, patient_issuer, patient_identity_key);
+        """;
 }

@@ -42,11 +42,17 @@ public sealed class IndexWriter : IAsyncDisposable
         return EnqueueAsync((t, now, _) => Insert(t, record, now), cancellationToken);
     }
 
-    /// <summary>Points an indexed instance at new content (same UID, new file, size and hash) and records why.</summary>
-    public Task<IndexOutcome> ReplaceAsync(InstanceRecord record, string detail, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Re-indexes an instance from new content (same UID; its patient, study, series, file, size
+    /// and hash as the new header says) in one transaction, and records the event with
+    /// <paramref name="detail"/> made from the version it replaces. Returns the replaced version's
+    /// file, or null when the instance was not indexed (it is then simply added).
+    /// </summary>
+    public Task<string?> ReplaceAsync(InstanceRecord record, Func<StoredVersion, string> detail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return EnqueueAsync((t, now, _) => Replace(t, record, now, detail), cancellationToken);
+        ArgumentNullException.ThrowIfNull(detail);
+        return EnqueueAsync((t, now, touched) => Replace(t, record, now, touched, detail), cancellationToken);
     }
 
     /// <summary>Records an event for the administrator (a duplicate kept or refused, a commitment reported), about a study or an instance when given.</summary>
@@ -214,7 +220,7 @@ public sealed class IndexWriter : IAsyncDisposable
         return outcomes;
     }
 
-    private static List<string> Delete(SqliteTransaction transaction, Query.QueryLevel level, string uid, string now, HashSet<long> touchedStudies, string eventKind)
+    private static List<string> Delete(SqliteTransaction transaction, Query.QueryLevel level, string uid, string now, HashSet<long> touchedStudies, string? eventKind)
     {
         string where = level switch
         {
@@ -223,16 +229,72 @@ public sealed class IndexWriter : IAsyncDisposable
             Query.QueryLevel.Image => "i.sop_instance_uid = $uid",
             _ => throw new ArgumentOutOfRangeException(nameof(level), "patients are deleted study by study"),
         };
-        var instances = new List<(long Id, long Series, long Study, long Patient, string Path, long Size)>();
+        var removed = DeleteWhere(transaction, where, [("$uid", uid)], now, touchedStudies);
+        if (removed.Count > 0 && eventKind is not null)
+        {
+            AddEvent(transaction, now, eventKind, null, null, JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["level"] = level.ToString().ToUpperInvariant(), ["uid"] = uid, ["instances"] = removed.Count, ["bytes"] = removed.Sum(i => i.Size),
+            }));
+        }
+        return removed.Select(i => i.Path).ToList();
+    }
+
+    /// <summary>
+    /// Erases the instances whose own header carries the patient's identity, wherever they are
+    /// filed; a study left holding other people's instances is filed under the patient of
+    /// <paramref name="successors"/>' instance for it (its header read by the caller), so no row
+    /// keeps the erased patient's name. Returns the files removed from the index.
+    /// </summary>
+    public Task<IReadOnlyList<(string SopInstanceUid, string Path)>> ErasePatientAsync(PatientKey patient, IReadOnlyDictionary<string, InstanceRecord> successors, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        ArgumentNullException.ThrowIfNull(successors);
+        return EnqueueAsync<IReadOnlyList<(string, string)>>((t, now, touched) =>
+        {
+            var removed = DeleteWhere(t, "i.patient_id = $pid AND i.patient_issuer = $issuer AND i.patient_identity_key = $key",
+                [("$pid", patient.PatientId), ("$issuer", patient.Issuer), ("$key", patient.IdentityKey)], now, touched);
+            foreach (var (studyUid, successor) in successors)
+            {
+                if (Scalar(t, "SELECT patient_ref FROM studies WHERE study_uid = $uid", ("$uid", studyUid)) is not long previous)
+                {
+                    continue;
+                }
+                long next = PatientRow(t, successor, now);
+                Execute(t, """
+                    UPDATE studies SET patient_ref = $patient, patient_name = $name, patient_name_upper = $upper, patient_id_as_sent = $pid,
+                                       patient_birth_date = $birth, patient_sex = $sex, updated_at = $now WHERE study_uid = $uid
+                    """, ("$patient", next), ("$name", successor.PatientName), ("$upper", successor.PatientName?.ToUpperInvariant()), ("$pid", successor.PatientId),
+                    ("$birth", successor.PatientBirthDate), ("$sex", successor.PatientSex), ("$now", now), ("$uid", studyUid));
+                if (previous != next && Scalar(t, "SELECT count(*) FROM studies WHERE patient_ref = $id", ("$id", previous)) is 0L)
+                {
+                    Execute(t, "DELETE FROM patients WHERE id = $id", ("$id", previous));
+                }
+            }
+            if (removed.Count > 0)
+            {
+                AddEvent(t, now, "patient-erased", null, null, JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["instances"] = removed.Count, ["bytes"] = removed.Sum(i => i.Size), ["studiesRefiled"] = successors.Count,
+                }));
+            }
+            return removed.Select(i => (i.Uid, i.Path)).ToList();
+        }, cancellationToken);
+    }
+
+    /// <summary>Removes the instances the condition selects (aliases i, se, st) and keeps everything above them current; returns what went.</summary>
+    private static List<(string Uid, string Path, long Size)> DeleteWhere(SqliteTransaction transaction, string where, (string Name, object? Value)[] parameters, string now, HashSet<long> touchedStudies)
+    {
+        var instances = new List<(long Id, long Series, long Study, long Patient, string Path, long Size, string Uid)>();
         using (var select = Command(transaction, $"""
-            SELECT i.id, se.id, st.id, st.patient_ref, i.path, i.size_bytes FROM instances i
+            SELECT i.id, se.id, st.id, st.patient_ref, i.path, i.size_bytes, i.sop_instance_uid FROM instances i
             JOIN series se ON se.id = i.series_ref JOIN studies st ON st.id = se.study_ref WHERE {where}
-            """, ("$uid", uid)))
+            """, parameters))
         using (var reader = select.ExecuteReader())
         {
             while (reader.Read())
             {
-                instances.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt64(5)));
+                instances.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt64(5), reader.GetString(6)));
             }
         }
         foreach (var instance in instances)
@@ -267,14 +329,7 @@ public sealed class IndexWriter : IAsyncDisposable
                 touchedStudies.Add(study);
             }
         }
-        if (instances.Count > 0)
-        {
-            AddEvent(transaction, now, eventKind, null, null, JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["level"] = level.ToString().ToUpperInvariant(), ["uid"] = uid, ["instances"] = instances.Count, ["bytes"] = instances.Sum(i => i.Size),
-            }));
-        }
-        return instances.Select(i => i.Path).ToList();
+        return instances.Select(i => (i.Uid, i.Path, i.Size)).ToList();
     }
 
     private static IndexOutcome Insert(SqliteTransaction transaction, InstanceRecord r, string now)
@@ -283,18 +338,18 @@ public sealed class IndexWriter : IAsyncDisposable
         {
             return IndexOutcome.AlreadyIndexed;
         }
-        long patient = PatientRow(transaction, r, now);
-        long study = StudyRow(transaction, r, patient, now);
+        long study = StudyRow(transaction, r, now);
         long series = SeriesRow(transaction, r, study);
         Execute(transaction, """
             INSERT INTO instances (series_ref, sop_instance_uid, sop_class_uid, instance_number, number_of_frames, rows, columns,
-                                   transfer_syntax, path, size_bytes, sha256, source_ae, received_at)
-            VALUES ($series, $uid, $class, $number, $frames, $rows, $columns, $ts, $path, $size, $sha, $ae, $at)
+                                   transfer_syntax, path, size_bytes, sha256, source_ae, received_at, patient_id, patient_issuer, patient_identity_key, deidentified_for)
+            VALUES ($series, $uid, $class, $number, $frames, $rows, $columns, $ts, $path, $size, $sha, $ae, $at, $pid, $issuer, $identity, $deidentified)
             """,
             ("$series", series), ("$uid", r.SopInstanceUid), ("$class", r.SopClassUid), ("$number", r.InstanceNumber),
             ("$frames", r.NumberOfFrames), ("$rows", r.Rows), ("$columns", r.Columns), ("$ts", r.TransferSyntaxUid),
             ("$path", r.RelativePath), ("$size", r.Length), ("$sha", r.Sha256), ("$ae", r.SourceAETitle),
-            ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)));
+            ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)),
+            ("$pid", r.PatientId), ("$issuer", r.IssuerOfPatientId), ("$identity", PatientIdentity.Key(r)), ("$deidentified", r.DeidentifiedFor));
         Execute(transaction, "UPDATE series SET instance_count = instance_count + 1 WHERE id = $id", ("$id", series));
         string? modalities;
         string? sopClasses;
@@ -310,25 +365,53 @@ public sealed class IndexWriter : IAsyncDisposable
         return IndexOutcome.Inserted;
     }
 
-    private static IndexOutcome Replace(SqliteTransaction transaction, InstanceRecord r, string now, string detail)
+    /// <summary>
+    /// Re-indexes an instance from its new content: the old row goes as a deletion would take it
+    /// (counts, a series, study or patient left empty), the new one is inserted wherever its
+    /// header puts it, and the event names both versions; one transaction, so queries see one or
+    /// the other. Returns the old row's file (the caller removes it once this has committed).
+    /// </summary>
+    private static string? Replace(SqliteTransaction transaction, InstanceRecord r, string now, HashSet<long> touchedStudies, Func<StoredVersion, string> detail)
     {
-        Execute(transaction, """
-            UPDATE studies SET size_bytes = size_bytes + $size - (SELECT i.size_bytes FROM instances i WHERE i.sop_instance_uid = $uid), updated_at = $now
-            WHERE id = (SELECT s.study_ref FROM instances i JOIN series s ON s.id = i.series_ref WHERE i.sop_instance_uid = $uid)
-            """, ("$size", r.Length), ("$uid", r.SopInstanceUid), ("$now", now));
-        Execute(transaction, """
-            UPDATE instances SET transfer_syntax = $ts, path = $path, size_bytes = $size, sha256 = $sha, source_ae = $ae, received_at = $at
-            WHERE sop_instance_uid = $uid
-            """, ("$ts", r.TransferSyntaxUid), ("$path", r.RelativePath), ("$size", r.Length), ("$sha", r.Sha256), ("$ae", r.SourceAETitle),
-            ("$at", r.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)), ("$uid", r.SopInstanceUid));
-        AddEvent(transaction, now, "duplicate-replaced", r, detail);
-        return IndexOutcome.Inserted;
+        var old = StoredVersionOf(transaction, r.SopInstanceUid);
+        if (old is null)
+        {
+            Insert(transaction, r, now);
+            return null;
+        }
+        Delete(transaction, Query.QueryLevel.Image, r.SopInstanceUid, now, touchedStudies, eventKind: null);
+        Insert(transaction, r, now);
+        AddEvent(transaction, now, "duplicate-replaced", r, detail(old));
+        return old.RelativePath;
+    }
+
+    /// <summary>Where the index files an instance now (patient, study, series, file), or null when it is not indexed.</summary>
+    internal static StoredVersion? StoredVersionOf(SqliteTransaction? transaction, string sopInstanceUid, SqliteConnection? connection = null)
+    {
+        var command = transaction is not null ? Command(transaction, "") : connection!.CreateCommand();
+        using (command)
+        {
+            command.CommandText = """
+                SELECT i.patient_id, i.patient_issuer, i.patient_identity_key, p.name, st.study_uid, se.series_uid, i.path, i.sha256, i.size_bytes, i.source_ae, i.received_at
+                FROM instances i JOIN series se ON se.id = i.series_ref JOIN studies st ON st.id = se.study_ref JOIN patients p ON p.id = st.patient_ref
+                WHERE i.sop_instance_uid = $uid
+                """;
+            command.Parameters.AddWithValue("$uid", sopInstanceUid);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+            return new StoredVersion(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetInt64(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetString(10));
+        }
     }
 
     private static long PatientRow(SqliteTransaction transaction, InstanceRecord r, string now)
     {
-        using var find = Command(transaction, "SELECT id, name, birth_date, sex FROM patients WHERE patient_id = $id AND issuer = $issuer",
-            ("$id", r.PatientId), ("$issuer", r.IssuerOfPatientId));
+        string identity = PatientIdentity.Key(r);
+        using var find = Command(transaction, "SELECT id, name, birth_date, sex FROM patients WHERE patient_id = $id AND issuer = $issuer AND identity_key = $identity",
+            ("$id", r.PatientId), ("$issuer", r.IssuerOfPatientId), ("$identity", identity));
         using (var reader = find.ExecuteReader())
         {
             if (reader.Read())
@@ -353,29 +436,45 @@ public sealed class IndexWriter : IAsyncDisposable
             }
         }
         return (long)Scalar(transaction, """
-            INSERT INTO patients (patient_id, issuer, name, name_upper, birth_date, sex) VALUES ($id, $issuer, $name, $upper, $birth, $sex)
+            INSERT INTO patients (patient_id, issuer, name, name_upper, birth_date, sex, identity_key) VALUES ($id, $issuer, $name, $upper, $birth, $sex, $identity)
             RETURNING id
             """,
             ("$id", r.PatientId), ("$issuer", r.IssuerOfPatientId), ("$name", r.PatientName), ("$upper", r.PatientName?.ToUpperInvariant()),
-            ("$birth", r.PatientBirthDate), ("$sex", r.PatientSex))!;
+            ("$birth", r.PatientBirthDate), ("$sex", r.PatientSex), ("$identity", identity))!;
     }
 
-    private static long StudyRow(SqliteTransaction transaction, InstanceRecord r, long patient, string now)
+    /// <summary>
+    /// The study's row, made when new (under the patient of the instance's header). A study holds
+    /// one patient: an instance of another identity is indexed in it (the study is what the sender
+    /// said) but keeps its own identity on its row, and the mix is recorded for an administrator.
+    /// </summary>
+    private static long StudyRow(SqliteTransaction transaction, InstanceRecord r, string now)
     {
-        using var find = Command(transaction, "SELECT id, patient_ref FROM studies WHERE study_uid = $uid", ("$uid", r.StudyInstanceUid));
+        using (var find = Command(transaction, """
+            SELECT st.id, p.patient_id, p.issuer, p.identity_key, p.name FROM studies st JOIN patients p ON p.id = st.patient_ref WHERE st.study_uid = $uid
+            """, ("$uid", r.StudyInstanceUid)))
         using (var reader = find.ExecuteReader())
         {
             if (reader.Read())
             {
                 long id = reader.GetInt64(0);
-                if (reader.GetInt64(1) != patient)
+                if (reader.GetString(1) == r.PatientId && reader.GetString(2) == r.IssuerOfPatientId && reader.GetString(3) == PatientIdentity.Key(r))
                 {
-                    AddEvent(transaction, now, "study-patient-mismatch", r,
-                        JsonSerializer.Serialize(new Dictionary<string, string> { ["patientId"] = r.PatientId, ["issuer"] = r.IssuerOfPatientId }));
+                    PatientRow(transaction, r, now); // the same patient: only its demographics are compared
+                }
+                else
+                {
+                    AddEvent(transaction, now, "study-patient-mismatch", r, JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["study"] = new Dictionary<string, string?> { ["patientId"] = reader.GetString(1), ["issuer"] = reader.GetString(2), ["name"] = reader.IsDBNull(4) ? null : reader.GetString(4) },
+                        ["received"] = new Dictionary<string, string?> { ["patientId"] = r.PatientId, ["issuer"] = r.IssuerOfPatientId, ["name"] = r.PatientName },
+                        ["patientId"] = r.PatientId, ["issuer"] = r.IssuerOfPatientId,
+                    }));
                 }
                 return id;
             }
         }
+        long patient = PatientRow(transaction, r, now);
         return (long)Scalar(transaction, """
             INSERT INTO studies (patient_ref, study_uid, patient_name, patient_name_upper, patient_id_as_sent, patient_birth_date, patient_sex,
                                  study_date, study_time, accession_number, study_id, description,

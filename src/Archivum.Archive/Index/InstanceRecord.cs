@@ -47,5 +47,8 @@ public sealed record InstanceRecord
     public required long Length { get; init; }
     public required string Sha256 { get; init; }
     public string? SourceAETitle { get; init; }
+
+    /// <summary>The research project whose de-identification wrote this instance; null for everything else (what senders store).</summary>
+    public string? DeidentifiedFor { get; init; }
     public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
 }

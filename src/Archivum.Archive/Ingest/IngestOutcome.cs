@@ -17,4 +17,11 @@ public enum IngestOutcome
 
     /// <summary>Other content was stored under this SOP Instance UID; the new instance was refused (policy <see cref="DuplicatePolicy.Reject"/>).</summary>
     DifferentDuplicateRejected,
+
+    /// <summary>
+    /// Other content was stored under this SOP Instance UID, and the new version would move the
+    /// instance to another patient or study, which policy <see cref="DuplicatePolicy.Replace"/>
+    /// refuses (the stored one is kept; the event is recorded).
+    /// </summary>
+    ReplacementRefused,
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Archivum.Archive.Index;
 using Archivum.Archive.Storage;
 using Archivum.Dicom.Dictionary;
@@ -83,7 +84,12 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
     /// when given, sees what the file is before anything is placed, and may refuse it with a reason
     /// (an <see cref="IngestException"/>; nothing is stored).
     /// </summary>
-    public async Task<IngestOutcome> IngestFileAsync(Stream part10, string? sourceAETitle, CancellationToken cancellationToken, Func<InstanceRecord, string?>? accept = null)
+    /// <para>
+    /// <paramref name="deidentifiedFor"/> is given only by the de-identification of a study for a
+    /// research project: the instance is then recorded as written by the de-identifier, the only
+    /// kind a research scope admits.
+    /// </para>
+    public async Task<IngestOutcome> IngestFileAsync(Stream part10, string? sourceAETitle, CancellationToken cancellationToken, Func<InstanceRecord, string?>? accept = null, string? deidentifiedFor = null)
     {
         ArgumentNullException.ThrowIfNull(part10);
         var pending = Begin();
@@ -91,7 +97,7 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         {
             await CopyAsync(part10, pending, cancellationToken).ConfigureAwait(false);
             pending.Seal();
-            var record = ReadRecord(pending.TemporaryPath, pending, null, null, sourceAETitle);
+            var record = ReadRecord(pending.TemporaryPath, pending, null, null, sourceAETitle) with { DeidentifiedFor = deidentifiedFor };
             if (accept?.Invoke(record) is { } refusal)
             {
                 throw new IngestException(refusal, outOfResources: false);
@@ -134,20 +140,19 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
             {
                 continue;
             }
-            string relative = FileSystemInstanceStore.RelativePathFor(uid);
             var row = index.FindInstance(uid);
-            bool fileThere = File.Exists(Path.Combine(store.Root, relative));
-            if (row is not null && fileThere
-                && Convert.ToHexStringLower((await store.HashAsync(relative, cancellationToken).ConfigureAwait(false)).Span) == row.Value.Sha256)
-            {
-                continue;
-            }
-            if (row is not null)
+            bool whole = row is not null && File.Exists(Path.Combine(store.Root, row.Value.RelativePath))
+                && Convert.ToHexStringLower((await store.HashAsync(row.Value.RelativePath, cancellationToken).ConfigureAwait(false)).Span) == row.Value.Sha256;
+            if (!whole && row is not null)
             {
                 await index.Writer.RemoveUnacknowledgedAsync(uid, cancellationToken).ConfigureAwait(false);
             }
-            await store.DeleteAsync(relative, cancellationToken).ConfigureAwait(false);
-            removed++;
+            // The versions the index does not point at (a replacement cut short on either side of its switch, or a store never acknowledged).
+            foreach (string file in store.VersionsOf(uid).Where(f => !whole || f != row!.Value.RelativePath))
+            {
+                await store.DeleteAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            removed += whole ? 0 : 1;
         }
         store.Journal.ForgetUnfinishedAtStart();
         return removed;
@@ -378,10 +383,8 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         string detail = string.Create(CultureInfo.InvariantCulture, $"{{\"storedSha256\":\"{storedSha}\",\"receivedSha256\":\"{record.Sha256}\",\"source\":\"{record.SourceAETitle}\",\"policy\":\"{duplicates}\"}}");
         switch (duplicates)
         {
-            case DuplicatePolicy.Replace:
-                await CommitFileAsync(pending, record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
-                await Run(() => index.Writer.ReplaceAsync(record, detail, cancellationToken)).ConfigureAwait(false);
-                return IngestOutcome.DifferentDuplicateReplaced;
+            case DuplicatePolicy.Replace or DuplicatePolicy.ReplaceAnywhere:
+                return await ReplaceAsync(pending, record, cancellationToken).ConfigureAwait(false);
             case DuplicatePolicy.Reject:
                 await Run(() => index.Writer.AddEventAsync("duplicate-rejected", record.StudyInstanceUid, record.SopInstanceUid, detail, cancellationToken)).ConfigureAwait(false);
                 return IngestOutcome.DifferentDuplicateRejected;
@@ -391,15 +394,105 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         }
     }
 
-    private async Task CommitFileAsync(PendingInstanceStream pending, string sopInstanceUid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces a stored instance with new content (its file already synced aside): under a
+    /// journal note, the new file takes a name of its own beside the old one, the index re-files
+    /// the instance as the new header says in one transaction (the switch: before it the old
+    /// version is whole, after it the new one), then the old file goes. A crash anywhere leaves
+    /// one of the two, and the next start removes the other's file. Policy
+    /// <see cref="DuplicatePolicy.Replace"/> refuses a version of another patient or study.
+    /// </summary>
+    private async Task<IngestOutcome> ReplaceAsync(PendingInstanceStream pending, InstanceRecord record, CancellationToken cancellationToken)
     {
+        var old = StoredVersion(record.SopInstanceUid);
+        if (old is null)
+        {
+            throw new IngestException("the stored instance went while it was being replaced; send it again", outOfResources: true);
+        }
+        if (duplicates == DuplicatePolicy.Replace && MovesElsewhere(old, record) is { } move)
+        {
+            await Run(() => index.Writer.AddEventAsync("duplicate-rejected", record.StudyInstanceUid, record.SopInstanceUid,
+                JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["reason"] = $"the new version would move the instance {move}; policy Replace keeps an instance with its patient and study (ReplaceAnywhere allows it)",
+                    ["stored"] = Describe(old), ["received"] = Describe(record), ["policy"] = duplicates.ToString(),
+                }), cancellationToken)).ConfigureAwait(false);
+            return IngestOutcome.ReplacementRefused;
+        }
+        long ticket = await BeginNoteAsync(record.SopInstanceUid, cancellationToken).ConfigureAwait(false);
+        var replacement = record with { RelativePath = FileSystemInstanceStore.VersionedPathFor(record.SopInstanceUid, record.Sha256) };
         try
         {
-            await store.CommitAsync(pending, sopInstanceUid, replace: true, cancellationToken).ConfigureAwait(false);
+            await store.PlaceVersionAsync(pending, replacement.RelativePath, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            store.Journal.End(ticket);
             throw new IngestException($"the store cannot take the instance: {e.Message}", outOfResources: true, e);
+        }
+        string? replacedPath;
+        try
+        {
+            replacedPath = await index.Writer.ReplaceAsync(replacement, stored => JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["stored"] = Describe(stored), ["received"] = Describe(replacement), ["policy"] = duplicates.ToString(),
+            }), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await UndoVersionAsync(replacement.RelativePath, ticket).ConfigureAwait(false);
+            throw new IngestException($"the index cannot record the instance: {e.Message}", outOfResources: true, e);
+        }
+        try
+        {
+            if (replacedPath is not null && replacedPath != replacement.RelativePath)
+            {
+                await store.DeleteAsync(replacedPath, CancellationToken.None).ConfigureAwait(false);
+            }
+            store.Journal.End(ticket);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The new version is durable and indexed; the note without its end sends the next start to remove the old file.
+        }
+        InstanceReplaced?.Invoke(new InstanceReplacement(old, replacement));
+        return IngestOutcome.DifferentDuplicateReplaced;
+    }
+
+    /// <summary>Raised once a replacement is durable: the version that went and the one that came (for the audit trail, caches).</summary>
+    public event Action<InstanceReplacement>? InstanceReplaced;
+
+    private static string? MovesElsewhere(StoredVersion old, InstanceRecord received)
+    {
+        if (old.PatientId != received.PatientId || old.IssuerOfPatientId != received.IssuerOfPatientId || old.PatientIdentityKey != PatientIdentity.Key(received))
+        {
+            return $"from patient '{old.PatientId}' to patient '{received.PatientId}'";
+        }
+        return old.StudyInstanceUid != received.StudyInstanceUid ? $"from study {old.StudyInstanceUid} to study {received.StudyInstanceUid}" : null;
+    }
+
+    private static Dictionary<string, object?> Describe(StoredVersion v) => new()
+    {
+        ["patientId"] = v.PatientId, ["issuer"] = v.IssuerOfPatientId, ["study"] = v.StudyInstanceUid, ["series"] = v.SeriesInstanceUid,
+        ["sha256"] = v.Sha256, ["bytes"] = v.Length, ["source"] = v.SourceAETitle, ["receivedAt"] = v.ReceivedAt,
+    };
+
+    private static Dictionary<string, object?> Describe(InstanceRecord r) => new()
+    {
+        ["patientId"] = r.PatientId, ["issuer"] = r.IssuerOfPatientId, ["study"] = r.StudyInstanceUid, ["series"] = r.SeriesInstanceUid,
+        ["sha256"] = r.Sha256, ["bytes"] = r.Length, ["source"] = r.SourceAETitle, ["receivedAt"] = r.ReceivedAt,
+    };
+
+    private async Task UndoVersionAsync(string relativePath, long ticket)
+    {
+        try
+        {
+            await store.DeleteAsync(relativePath, CancellationToken.None).ConfigureAwait(false);
+            store.Journal.End(ticket);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The note stays: the next start removes the file the index does not point at.
         }
     }
 
@@ -412,6 +505,18 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         catch (IOException e)
         {
             throw new IngestException($"the index cannot record the instance: {e.Message}", outOfResources: true, e);
+        }
+    }
+
+    private StoredVersion? StoredVersion(string sopInstanceUid)
+    {
+        try
+        {
+            return index.FindStoredVersion(sopInstanceUid);
+        }
+        catch (SqliteException e)
+        {
+            throw new IngestException($"the index cannot be read: {e.Message}", outOfResources: true, e);
         }
     }
 

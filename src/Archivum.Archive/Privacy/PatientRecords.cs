@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Archivum.Archive.Audit;
-using Archivum.Archive.Query;
-using Archivum.Dicom.Dictionary;
-using Archivum.Dicom.Model;
+using Archivum.Archive.Index;
 
 namespace Archivum.Archive.Privacy;
 
@@ -20,35 +18,47 @@ public sealed class PatientRecords(ArchiveRuntime archive)
 {
     /// <summary>
     /// The patient's stored studies, by Patient ID and, when several patients share the ID, the
-    /// issuer. Null when no such patient; throws <see cref="ArgumentException"/> when the ID is
-    /// ambiguous without an issuer (the message lists the issuers).
+    /// issuer: the studies holding an instance whose own header carries that identity (not those
+    /// merely filed under it). Null when no such patient; throws <see cref="ArgumentException"/>
+    /// when the ID is ambiguous without an issuer (the message lists the issuers).
     /// </summary>
-    public (string Issuer, IReadOnlyList<PatientStudy> Studies)? Find(string patientId, string? issuer)
+    public (PatientKey Patient, IReadOnlyList<PatientStudy> Studies)? Find(string patientId, string? issuer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientId);
+        var issuers = new List<string>();
+        using (var connection = archive.Index.OpenConnection())
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT patient_issuer FROM instances WHERE patient_id = $id AND ($issuer IS NULL OR patient_issuer = $issuer) ORDER BY patient_issuer";
+            command.Parameters.AddWithValue("$id", patientId);
+            command.Parameters.AddWithValue("$issuer", (object?)issuer ?? DBNull.Value);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                issuers.Add(reader.GetString(0));
+            }
+        }
+        if (issuers.Count > 1)
+        {
+            throw new ArgumentException($"several patients have the ID '{patientId}'; name the issuer: {string.Join(", ", issuers.Select(i => i.Length == 0 ? "(none)" : i))}");
+        }
+        return issuers.Count == 0 ? null : Find(new PatientKey(patientId, issuers[0], ""));
+    }
+
+    /// <summary>The stored studies of a patient sent without a Patient ID, told apart by name (regardless of case) and birth date; null when none.</summary>
+    public (PatientKey Patient, IReadOnlyList<PatientStudy> Studies)? FindWithoutId(string name, string? birthDate) => Find(PatientKey.WithoutId(name, birthDate));
+
+    private (PatientKey Patient, IReadOnlyList<PatientStudy> Studies)? Find(PatientKey patient)
     {
         using var connection = archive.Index.OpenConnection();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, issuer FROM patients WHERE patient_id = $id AND ($issuer IS NULL OR issuer = $issuer) ORDER BY issuer";
-        command.Parameters.AddWithValue("$id", patientId);
-        command.Parameters.AddWithValue("$issuer", (object?)issuer ?? DBNull.Value);
-        var patients = new List<(long Id, string Issuer)>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                patients.Add((reader.GetInt64(0), reader.GetString(1)));
-            }
-        }
-        if (patients.Count == 0)
-        {
-            return null;
-        }
-        if (patients.Count > 1)
-        {
-            throw new ArgumentException($"several patients have the ID '{patientId}'; name the issuer: {string.Join(", ", patients.Select(p => p.Issuer.Length == 0 ? "(none)" : p.Issuer))}");
-        }
-        command.CommandText = "SELECT study_uid, study_date, description, instance_count FROM studies WHERE patient_ref = $ref ORDER BY study_date, id";
-        command.Parameters.Clear();
-        command.Parameters.AddWithValue("$ref", patients[0].Id);
+        command.CommandText = """
+            SELECT st.study_uid, st.study_date, st.description, count(*) FROM instances i JOIN series se ON se.id = i.series_ref JOIN studies st ON st.id = se.study_ref
+            WHERE i.patient_id = $pid AND i.patient_issuer = $issuer AND i.patient_identity_key = $key GROUP BY st.id ORDER BY st.study_date, st.id
+            """;
+        command.Parameters.AddWithValue("$pid", patient.PatientId);
+        command.Parameters.AddWithValue("$issuer", patient.Issuer);
+        command.Parameters.AddWithValue("$key", patient.IdentityKey);
         var studies = new List<PatientStudy>();
         using (var reader = command.ExecuteReader())
         {
@@ -57,37 +67,32 @@ public sealed class PatientRecords(ArchiveRuntime archive)
                 studies.Add(new PatientStudy(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), (int)reader.GetInt64(3)));
             }
         }
-        return (patients[0].Issuer, studies);
+        return studies.Count == 0 ? null : (patient, studies);
     }
 
     /// <summary>
     /// Writes the patient's export as a zip: <c>instances/{study}/{series}/{instance}.dcm</c> (as
-    /// stored, byte for byte), <c>access-log.json</c> (every audit record naming the patient or one
-    /// of their studies, oldest first) and <c>manifest.json</c>. The stream must be seekable or
-    /// accept synchronous writes.
+    /// stored, byte for byte: exactly the instances whose header carries the patient's identity),
+    /// <c>access-log.json</c> (every audit record naming the patient or one of their studies,
+    /// oldest first) and <c>manifest.json</c>. The stream must be seekable or accept synchronous writes.
     /// </summary>
-    public void WriteExport(string patientId, string issuer, IReadOnlyList<PatientStudy> studies, AuditTrail trail, Stream output, CancellationToken cancellationToken)
+    public void WriteExport(PatientKey patient, IReadOnlyList<PatientStudy> studies, AuditTrail trail, Stream output, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(patient);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         int instances = 0;
-        foreach (var study in studies)
+        foreach (var (study, series, sopInstanceUid, path) in InstancesOf(patient))
         {
-            foreach (string series in SeriesOf(study.StudyInstanceUid))
+            cancellationToken.ThrowIfCancellationRequested();
+            var entry = zip.CreateEntry($"instances/{study}/{series}/{sopInstanceUid}.dcm", CompressionLevel.Fastest);
+            using (var target = entry.Open())
+            using (var source = archive.Store.OpenRead(path))
             {
-                foreach (var instance in archive.Query.FindInstances(QueryModel.StudyRoot, Identifier("SERIES", study.StudyInstanceUid, series)))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var entry = zip.CreateEntry($"instances/{study.StudyInstanceUid}/{series}/{instance.SopInstanceUid}.dcm", CompressionLevel.Fastest);
-                    using (var target = entry.Open())
-                    using (var source = archive.Store.OpenRead(instance.RelativePath))
-                    {
-                        source.CopyTo(target);
-                    }
-                    instances++;
-                }
+                source.CopyTo(target);
             }
+            instances++;
         }
-        var records = AccessLog(patientId, studies, trail);
+        var records = AccessLog(patient.PatientId, studies, trail);
         Json(zip, "access-log.json", records.Select(r => new
         {
             seq = r.Seq, time = r.Time, @event = r.Event, eventType = r.EventType, outcome = r.Outcome, user = r.User, address = r.Address,
@@ -95,8 +100,9 @@ public sealed class PatientRecords(ArchiveRuntime archive)
         }));
         Json(zip, "manifest.json", new
         {
-            patientId,
-            issuerOfPatientId = issuer,
+            patientId = patient.PatientId,
+            issuerOfPatientId = patient.Issuer,
+            patientWithoutId = patient.PatientId.Length == 0 ? patient.ToString() : null,
             exportedAt = DateTimeOffset.UtcNow,
             archive = archive.Options.AETitle,
             studies = studies.Select(s => new { studyInstanceUid = s.StudyInstanceUid, studyDate = s.StudyDate, studyDescription = s.Description, instances = s.Instances }),
@@ -107,37 +113,31 @@ public sealed class PatientRecords(ArchiveRuntime archive)
 
     /// <summary>Every audit record that names the patient or one of their studies, oldest first.</summary>
     public static IReadOnlyList<AuditRow> AccessLog(string patientId, IReadOnlyList<PatientStudy> studies, AuditTrail trail) =>
-        trail.Find(new AuditFilter(PatientId: patientId), int.MaxValue)
+        (patientId.Length > 0 ? trail.Find(new AuditFilter(PatientId: patientId), int.MaxValue) : [])
             .Concat(studies.SelectMany(s => trail.Find(new AuditFilter(StudyUid: s.StudyInstanceUid), int.MaxValue)))
             .DistinctBy(r => r.Seq).OrderBy(r => r.Seq).ToList();
 
-    /// <summary>Erases every study of the patient (index rows, cached metadata, files, in that order); returns the instances and bytes freed.</summary>
-    public async Task<(int Instances, long Bytes)> EraseAsync(IReadOnlyList<PatientStudy> studies, CancellationToken cancellationToken)
-    {
-        int instances = 0;
-        long bytes = 0;
-        foreach (var study in studies)
-        {
-            var (count, freed) = await archive.DeleteAsync(QueryLevel.Study, study.StudyInstanceUid, cancellationToken).ConfigureAwait(false);
-            instances += count;
-            bytes += freed;
-        }
-        return (instances, bytes);
-    }
+    /// <summary>Erases exactly the instances whose header carries the patient's identity (index rows, cached metadata, files, in that order); returns the instances and bytes freed.</summary>
+    public Task<(int Instances, long Bytes)> EraseAsync(PatientKey patient, CancellationToken cancellationToken) => archive.ErasePatientAsync(patient, cancellationToken);
 
-    private List<string> SeriesOf(string studyUid) =>
-        archive.Query.Find(QueryModel.StudyRoot, Identifier("SERIES", studyUid, null)).Matches.Select(m => m.GetString(DicomTags.SeriesInstanceUID)!).ToList();
-
-    private static DicomDataset Identifier(string level, string studyUid, string? seriesUid)
+    private List<(string Study, string Series, string SopInstanceUid, string Path)> InstancesOf(PatientKey patient)
     {
-        var identifier = new DicomDataset();
-        identifier.SetString(DicomTags.QueryRetrieveLevel, DicomVR.CS, level);
-        identifier.SetString(DicomTags.StudyInstanceUID, DicomVR.UI, studyUid);
-        if (seriesUid is not null)
+        using var connection = archive.Index.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT st.study_uid, se.series_uid, i.sop_instance_uid, i.path FROM instances i JOIN series se ON se.id = i.series_ref JOIN studies st ON st.id = se.study_ref
+            WHERE i.patient_id = $pid AND i.patient_issuer = $issuer AND i.patient_identity_key = $key ORDER BY st.id, se.id, i.id
+            """;
+        command.Parameters.AddWithValue("$pid", patient.PatientId);
+        command.Parameters.AddWithValue("$issuer", patient.Issuer);
+        command.Parameters.AddWithValue("$key", patient.IdentityKey);
+        var instances = new List<(string, string, string, string)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            identifier.SetString(DicomTags.SeriesInstanceUID, DicomVR.UI, seriesUid);
+            instances.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
-        return identifier;
+        return instances;
     }
 
     private static readonly JsonSerializerOptions Indented = new(JsonSerializerOptions.Web) { WriteIndented = true };

@@ -45,6 +45,8 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
     /// </summary>
     public async Task<DeidentifiedCopy?> CopyIntoArchiveAsync(string studyUid, string project, DeidentificationProfile profile, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(profile);
+        RefuseSharedUids(profile);
         var instances = InstancesOf(studyUid);
         if (instances.Count == 0)
         {
@@ -58,8 +60,16 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
             copyUid ??= file.Dataset.GetString(DicomTags.StudyInstanceUID);
             try
             {
-                await IngestAsync(file, cancellationToken).ConfigureAwait(false);
-                stored++;
+                var outcome = await IngestAsync(file, project, cancellationToken).ConfigureAwait(false);
+                if (outcome is IngestOutcome.Stored or IngestOutcome.IdenticalDuplicate)
+                {
+                    stored++;
+                }
+                else
+                {
+                    // Another instance holds the copy's UID: it stays as it is, and the copy of this one is not made.
+                    refused.Add(new RefusedInstance(instance.SopInstanceUid, $"the archive holds other content under the copy's SOP Instance UID ({outcome})"));
+                }
             }
             catch (Exception e) when (e is IngestException or InvalidOperationException or IOException)
             {
@@ -71,6 +81,21 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
             archive.Labels.Add(copyUid, StudyLabels.ResearchPrefix + project);
         }
         return new DeidentifiedCopy(project, stored > 0 ? copyUid : null, stored, refused);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> for Retain UIDs: a copy into this archive under the
+    /// original UIDs would be the same instances as the identified originals (PS3.15 E.3.9 is for
+    /// copies that leave the archive).
+    /// </summary>
+    public static void RefuseSharedUids(DeidentificationProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        if (profile.Options.HasFlag(ConfidentialityOptions.RetainUids))
+        {
+            throw new ArgumentException("retain-uids keeps the original UIDs, so a copy into this archive would share its instances with the identified originals: "
+                + "leave retain-uids out, or send the copy elsewhere (destination zip, folder or device)");
+        }
     }
 
     /// <summary>
@@ -220,7 +245,7 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
     }
 
     /// <summary>Streams the written file into the ingest through a pipe: no temporary copy, large values read from the stored file as they are written.</summary>
-    private async Task IngestAsync(DicomFile file, CancellationToken cancellationToken)
+    private async Task<IngestOutcome> IngestAsync(DicomFile file, string project, CancellationToken cancellationToken)
     {
         var pipe = new Pipe();
         var writing = Task.Run(() =>
@@ -239,7 +264,7 @@ public sealed class StudyDeidentification(ArchiveRuntime archive)
         try
         {
             await using var reader = pipe.Reader.AsStream();
-            await archive.Ingest.IngestFileAsync(reader, "DEIDENTIFY", cancellationToken).ConfigureAwait(false);
+            return await archive.Ingest.IngestFileAsync(reader, "DEIDENTIFY", cancellationToken, deidentifiedFor: project).ConfigureAwait(false);
         }
         finally
         {

@@ -17,7 +17,10 @@ internal static class StudyScopeCondition
         var parts = new List<string>();
         if (scope.ResearchCopiesOnly)
         {
+            // A research copy, and nothing in it but what the de-identifier wrote: an instance a sender
+            // added to the study (identified, perhaps) takes the whole study out of a researcher's sight.
             parts.Add($"EXISTS (SELECT 1 FROM study_labels l WHERE l.study_ref = {study}.id AND l.label GLOB {Add(parameters, StudyLabels.ResearchPrefix + "*")})");
+            parts.Add($"NOT EXISTS (SELECT 1 FROM series rs JOIN instances ri ON ri.series_ref = rs.id WHERE rs.study_ref = {study}.id AND ri.deidentified_for IS NULL)");
         }
         if (scope.Rules.Count > 0)
         {

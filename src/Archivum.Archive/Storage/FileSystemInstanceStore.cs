@@ -67,6 +67,57 @@ public sealed class FileSystemInstanceStore : IDisposable
         return Path.Combine(hex[..2], hex[2..4], sopInstanceUid + ".dcm");
     }
 
+    /// <summary>
+    /// The place of a replacing version of an instance: beside the first, named by the UID and the
+    /// start of the content's SHA-256 after an underscore (never part of a UID), so the old and the
+    /// new file coexist until the index has switched from one to the other.
+    /// </summary>
+    public static string VersionedPathFor(string sopInstanceUid, string sha256Hex)
+    {
+        ArgumentNullException.ThrowIfNull(sha256Hex);
+        string first = RelativePathFor(sopInstanceUid);
+        return Path.Combine(Path.GetDirectoryName(first)!, sopInstanceUid + "_" + sha256Hex[..Math.Min(16, sha256Hex.Length)] + ".dcm");
+    }
+
+    /// <summary>The SOP Instance UID a stored file belongs to (<see cref="RelativePathFor"/> or <see cref="VersionedPathFor"/>).</summary>
+    public static string SopInstanceUidOf(string relativePath)
+    {
+        string name = Path.GetFileNameWithoutExtension(relativePath);
+        int version = name.IndexOf('_', StringComparison.Ordinal);
+        return version < 0 ? name : name[..version];
+    }
+
+    /// <summary>Every file in the store of an instance, whichever version (relative paths).</summary>
+    public IReadOnlyList<string> VersionsOf(string sopInstanceUid)
+    {
+        string first = RelativePathFor(sopInstanceUid);
+        string folder = Path.Combine(Root, Path.GetDirectoryName(first)!);
+        if (!Directory.Exists(folder))
+        {
+            return [];
+        }
+        return Directory.EnumerateFiles(folder, sopInstanceUid + "*.dcm")
+            .Where(f => SopInstanceUidOf(f) == sopInstanceUid)
+            .Select(f => Path.GetRelativePath(Root, f))
+            .ToList();
+    }
+
+    /// <summary>Renames a synced pending file to <paramref name="relativePath"/> and syncs its folder (a replacing version; the index is switched to it afterwards).</summary>
+    public async Task PlaceVersionAsync(PendingInstanceStream pending, string relativePath, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        if (!pending.IsSynced)
+        {
+            await pending.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        string target = FullPath(relativePath);
+        string folder = Path.GetDirectoryName(target)!;
+        DurableFileSystem.CreateFolder(folder);
+        File.Move(pending.TemporaryPath, target, overwrite: true);
+        pending.MarkCommitted();
+        await _folderSync.SyncAsync(folder).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Starts writing an instance; write it into the returned stream, then complete and commit it.</summary>
     public PendingInstanceStream BeginWrite() =>
         new(Path.Combine(Root, IncomingFolder, Guid.NewGuid().ToString("N") + ".part"), _syncThreads);

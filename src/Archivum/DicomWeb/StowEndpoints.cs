@@ -161,7 +161,7 @@ internal static class StowEndpoints
                     ? $"the instance belongs to study {record.StudyInstanceUid}, not to {study} of the request"
                     : null;
             }).ConfigureAwait(false);
-            if (outcome == IngestOutcome.DifferentDuplicateRejected)
+            if (outcome is IngestOutcome.DifferentDuplicateRejected or IngestOutcome.ReplacementRefused)
             {
                 return new PartResult(null, Failure(seen, DuplicateRejected), false);
             }

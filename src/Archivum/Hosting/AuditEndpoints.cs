@@ -29,8 +29,9 @@ internal static class AuditEndpoints
             {
                 return Results.Problem("limit is 1 to 100000", statusCode: StatusCodes.Status400BadRequest);
             }
-            // What was recorded before this request is in the answer (records are written in batches, a few milliseconds later).
-            await writer.FlushAsync().ConfigureAwait(false);
+            // What was recorded before this request is in the answer (records are written in batches, a few
+            // milliseconds later), unless the trail's disk fails: then the answer says what is not yet written.
+            NoteUnwritten(http, writer, await writer.FlushAsync(AuditWriter.ReadWait).ConfigureAwait(false));
             var rows = writer.Trail.Find(new AuditFilter(patient, user, study, @event, since, until), limit ?? 1000);
             writer.Record(http.Record(AuditEvents.AuditLogUsed, AuditAction.Read) with
             {
@@ -43,11 +44,15 @@ internal static class AuditEndpoints
                 patient = r.Patient, studies = r.Studies?.Split(' '), detail = r.Detail, message = r.Message, hash = r.Hash,
             }));
         });
-        audit.MapGet("/verify", async (AuditWriter writer) =>
+        audit.MapGet("/verify", async (HttpContext http, AuditWriter writer) =>
         {
-            await writer.FlushAsync().ConfigureAwait(false);
+            NoteUnwritten(http, writer, await writer.FlushAsync(AuditWriter.ReadWait).ConfigureAwait(false));
             var result = writer.Trail.Verify();
-            return Results.Json(new { intact = result.Intact, verified = result.Verified, brokenAt = result.BrokenAt, reason = result.Reason });
+            return Results.Json(new
+            {
+                intact = result.Intact, verified = result.Verified, brokenAt = result.BrokenAt, reason = result.Reason,
+                unwritten = writer.Unwritten, writeError = writer.WriteError,
+            });
         });
         app.MapGet("/api/endpoints", (EndpointDataSource endpoints) => Results.Json(endpoints.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
@@ -85,5 +90,15 @@ internal static class AuditEndpoints
             return true;
         }
         return false;
+    }
+
+    /// <summary>When records wait unwritten (the trail's disk fails), the answer says how many and why, in a Warning header (RFC 9111 §5.5).</summary>
+    private static void NoteUnwritten(HttpContext http, AuditWriter writer, bool flushed)
+    {
+        if (!flushed || writer.Unwritten > 0)
+        {
+            string why = writer.WriteError is { } error ? ": " + error.Replace('"', '\'') : "";
+            http.Response.Headers.Append("Warning", $"199 archivum \"{writer.Unwritten} audit records are queued and not yet written{why}; they are kept and retried\"");
+        }
     }
 }

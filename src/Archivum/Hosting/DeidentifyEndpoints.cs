@@ -43,6 +43,10 @@ internal static class DeidentifyEndpoints
             {
                 throw new ArgumentException($"destination '{request.Destination}' is not archive, zip, folder or device");
             }
+            if (request.Destination is null or "archive")
+            {
+                StudyDeidentification.RefuseSharedUids(profile);
+            }
             if (request.Destination == "device" && string.IsNullOrEmpty(request.Device))
             {
                 throw new ArgumentException("the destination device needs \"device\": the AE title of a registered device");

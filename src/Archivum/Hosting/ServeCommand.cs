@@ -115,6 +115,7 @@ internal static class ServeCommand
         await using (audit.ConfigureAwait(false))
         {
             Security.SecuritySetup.EnsureInitialAdmin(security, archive, audit);
+            archive.Ingest.InstanceReplaced += replaced => audit.Record(Archive.Audit.ReplacementAudit.Record(replaced));
             foreach (var (ae, device) in settings.Devices)
             {
                 // Devices of the configuration file are (re)registered at every start; the API's changes to others persist.

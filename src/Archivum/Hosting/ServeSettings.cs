@@ -107,7 +107,7 @@ public sealed class ServeSettings
             Check(ports.Where(p => p != 0).Distinct().Count() == ports.Count(p => p != 0), nameof(HttpsPort), $"{HttpsPort}, {nameof(DicomTlsPort)} = {DicomTlsPort}", "the DICOM, HTTP, HTTPS and DICOM TLS ports must all differ");
         }
         Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
-        Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace or Reject");
+        Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace, ReplaceAnywhere or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
         Check(StableAfterSeconds is >= 1 and <= 7 * 24 * 3600, nameof(StableAfterSeconds), StableAfterSeconds, "give 1 second to 7 days");
         foreach (string origin in CorsOrigins)
