@@ -491,9 +491,16 @@ public sealed class IndexWriter : IAsyncDisposable
 
     private static long SeriesRow(SqliteTransaction transaction, InstanceRecord r, long study)
     {
-        if (Scalar(transaction, "SELECT id FROM series WHERE series_uid = $uid", ("$uid", r.SeriesInstanceUid)) is long id)
+        using (var find = Command(transaction, "SELECT se.id, se.study_ref, st.study_uid FROM series se JOIN studies st ON st.id = se.study_ref WHERE se.series_uid = $uid", ("$uid", r.SeriesInstanceUid)))
+        using (var reader = find.ExecuteReader())
         {
-            return id;
+            if (reader.Read())
+            {
+                // A series is in one study (PS3.3 C.7.3.1): filed under the stored one, a C-GET of that
+                // study would deliver an instance whose header names another.
+                return reader.GetInt64(1) == study ? reader.GetInt64(0)
+                    : throw new InvalidDataException($"its Series Instance UID {r.SeriesInstanceUid} belongs to study {reader.GetString(2)} in this archive, not to its own study {r.StudyInstanceUid}");
+            }
         }
         Execute(transaction, "UPDATE studies SET series_count = series_count + 1 WHERE id = $id", ("$id", study));
         return (long)Scalar(transaction, """

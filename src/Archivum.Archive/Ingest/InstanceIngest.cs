@@ -210,6 +210,10 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
             {
                 failure ??= new IngestException($"the index cannot record the instance: {e.Message}", outOfResources: true, e);
             }
+            catch (InvalidDataException e)
+            {
+                failure ??= new IngestException($"the instance contradicts the archive: {e.Message}", outOfResources: false, e);
+            }
         }
         if (failure is null)
         {
@@ -442,6 +446,11 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         {
             await UndoVersionAsync(replacement.RelativePath, ticket).ConfigureAwait(false);
             throw new IngestException($"the index cannot record the instance: {e.Message}", outOfResources: true, e);
+        }
+        catch (InvalidDataException e)
+        {
+            await UndoVersionAsync(replacement.RelativePath, ticket).ConfigureAwait(false);
+            throw new IngestException($"the instance contradicts the archive: {e.Message}", outOfResources: false, e);
         }
         try
         {

@@ -239,6 +239,37 @@ public sealed class DataScopeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_research_copy_never_shares_an_instance_with_identified_data()
+    {
+        // Retain UIDs into this archive would make the copies the originals: refused, nothing labelled.
+        using (var refused = await Send("admin", HttpMethod.Post, $"api/studies/{CtStudy}/deidentify", body: """{"project": "p2", "profile": "basic,retain-uids", "destination": "archive"}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("retain-uids", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        Assert.Empty(Uids(await GetJson("res", "dicomweb/studies"), "0020000D"));
+        Assert.Equal(HttpStatusCode.NotFound, await Status("res", $"dicomweb/studies/{CtStudy}/metadata"));
+
+        // A proper copy, then a sender adds an identified instance to the copy's study: the researcher no longer sees the study at all.
+        using var made = await Send("admin", HttpMethod.Post, $"api/studies/{CtStudy}/deidentify", body: """{"project": "p2"}""");
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        string copyUid = JsonDocument.Parse(await made.Content.ReadAsStringAsync()).RootElement.GetProperty("studyInstanceUid").GetString()!;
+        Assert.Equal([copyUid], Uids(await GetJson("res", "dicomweb/studies"), "0020000D"));
+        string intruder = Path.Combine(_folder, "intruder.dcm");
+        File.Copy(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), intruder);
+        Assert.Equal(0, CliRunner.Run("dcmodify", "-nb", "-m", $"StudyInstanceUID={copyUid}", "-m", "SeriesInstanceUID=1.2.826.0.1.3680043.8.498.4241", "-m", "SOPInstanceUID=1.2.826.0.1.3680043.8.498.4242", intruder).ExitCode);
+        var store = CliRunner.Run("storescu", "-v", "-aec", "ARCHIVUM", "127.0.0.1", Port, intruder);
+        Assert.True(store.ExitCode == 0 && (store.Stdout + store.Stderr).Contains("(Success)", StringComparison.Ordinal), store.Stdout + store.Stderr);
+        string identifiedName = CliRunner.FileValue(intruder, "PatientName");
+        var seen = await GetJson("res", "dicomweb/studies");
+        Assert.Empty(Uids(seen, "0020000D"));
+        Assert.DoesNotContain(identifiedName, seen.ToString(), StringComparison.Ordinal);
+        Assert.Empty(Uids(await GetJson("res", "dicomweb/instances"), "00080018"));
+        Assert.Equal(HttpStatusCode.NotFound, await Status("res", $"dicomweb/studies/{copyUid}/metadata"));
+        Assert.Equal(HttpStatusCode.NotFound, await Status("res", $"dicomweb/studies/{copyUid}", "multipart/related; type=\"application/dicom\""));
+    }
+
+    [Fact]
     public async Task A_de_identified_copy_goes_to_a_registered_device_by_c_store()
     {
         string received = Directory.CreateDirectory(Path.Combine(_folder, "research-pacs")).FullName;
