@@ -60,8 +60,8 @@ public sealed class ArchiveRuntime : IAsyncDisposable
     public static async Task<ArchiveRuntime> OpenAsync(ArchiveOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        string folder = Path.GetFullPath(options.DataFolder);
-        Directory.CreateDirectory(folder);
+        // Patient data: readable by the service's own user only, whatever the umask.
+        string folder = Security.DataFolderPermissions.Restrict(options.DataFolder);
         FileStream folderLock;
         try
         {

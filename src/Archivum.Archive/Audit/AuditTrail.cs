@@ -31,7 +31,7 @@ public sealed class AuditTrail
 
     public static AuditTrail Open(string dataFolder, string source = "ARCHIVUM")
     {
-        Directory.CreateDirectory(dataFolder);
+        Security.DataFolderPermissions.Restrict(dataFolder);
         var trail = new AuditTrail(Security.PrivateFile.Create(Path.Combine(dataFolder, "audit.db")), source);
         using var connection = trail.Connect();
         using var command = connection.CreateCommand();

@@ -32,7 +32,7 @@ public sealed partial class SecurityStore
 
     public static SecurityStore Open(string dataFolder, TimeProvider? clock = null)
     {
-        Directory.CreateDirectory(dataFolder);
+        DataFolderPermissions.Restrict(dataFolder);
         var store = new SecurityStore(PrivateFile.Create(Path.Combine(dataFolder, "security.db")), clock ?? TimeProvider.System);
         using var connection = store.Connect();
         Execute(connection, """
