@@ -30,13 +30,15 @@ public sealed class ArchiveStoreHandler(InstanceIngest ingest, DeviceAccess? acc
         {
             outcome = await ingest.IngestDatasetAsync(dataset, request.AffectedSopClassUid, request.AffectedSopInstanceUid, context.TransferSyntax, association.CallingAETitle, cancellationToken).ConfigureAwait(false);
         }
-        catch (IngestException e) when (e.OutOfResources)
-        {
-            return new StoreResult(DimseStatus.OutOfResources, e.Message);
-        }
         catch (IngestException e)
         {
-            return new StoreResult(e.Message.Contains("SOP Class UID", StringComparison.Ordinal) ? DimseStatus.DataSetDoesNotMatchSopClass : DimseStatus.CannotUnderstand, e.Message);
+            // PS3.4 B.2.3: A7xx out of resources, A900 data set does not match SOP class, Cxxx cannot understand.
+            return new StoreResult(e.Failure switch
+            {
+                IngestFailure.OutOfResources => DimseStatus.OutOfResources,
+                IngestFailure.DataSetDoesNotMatchSopClass => DimseStatus.DataSetDoesNotMatchSopClass,
+                _ => DimseStatus.CannotUnderstand,
+            }, e.Message);
         }
         return outcome switch
         {

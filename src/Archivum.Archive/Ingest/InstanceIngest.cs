@@ -337,7 +337,14 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
     /// </summary>
     private static InstanceRecord ReadRecord(string path, PendingInstanceStream pending, string? expectedSopClass, string? expectedSopInstance, string? sourceAETitle)
     {
-        pending.Seal();
+        try
+        {
+            pending.Seal(); // the last buffered bytes reach the file here: a full disk shows now
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IngestException($"the store cannot take the instance: {e.Message}", IngestFailure.OutOfResources, e);
+        }
         DicomFile header;
         try
         {
@@ -355,7 +362,7 @@ public sealed class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex i
         }
         if (expectedSopClass is not null && sopClass != expectedSopClass)
         {
-            throw new IngestException($"the data set's SOP Class UID '{sopClass}' is not the command's '{expectedSopClass}'", outOfResources: false);
+            throw new IngestException($"the data set's SOP Class UID '{sopClass}' is not the command's '{expectedSopClass}'", IngestFailure.DataSetDoesNotMatchSopClass);
         }
         try
         {

@@ -66,12 +66,12 @@ public sealed partial class SecurityStore
         var now = _clock.GetUtcNow();
         if (expires <= now || now - lastSeen > idle || Find(user) is not { Disabled: false } account)
         {
-            Execute(connection, "DELETE FROM sessions WHERE id = $id", ("$id", SecretHash(secret)));
+            TryExecute(connection, "DELETE FROM sessions WHERE id = $id", ("$id", SecretHash(secret)));
             return null;
         }
         if (now - lastSeen >= TouchEvery)
         {
-            Execute(connection, "UPDATE sessions SET last_seen = $now WHERE id = $id", ("$now", Stamp(now)), ("$id", SecretHash(secret)));
+            TryExecute(connection, "UPDATE sessions SET last_seen = $now WHERE id = $id", ("$now", Stamp(now)), ("$id", SecretHash(secret)));
         }
         return new BrowserSession(account, csrf, expires);
     }

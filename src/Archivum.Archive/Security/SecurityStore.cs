@@ -160,8 +160,11 @@ public sealed partial class SecurityStore
         }
         if (matches)
         {
-            Execute(connection, transaction, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = $name", ("$name", user.Name));
-            transaction.Commit();
+            if (user.FailedLogins > 0 || user.LockedUntil is not null)
+            {
+                // A disk that cannot take the reset (full) does not turn a right password away.
+                TryCommit(connection, transaction, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = $name", ("$name", user.Name));
+            }
             return LoginResult.Success(user with { FailedLogins = 0, LockedUntil = null });
         }
         int failures = user.FailedLogins + 1;
@@ -171,10 +174,38 @@ public sealed partial class SecurityStore
             double seconds = Math.Min(FirstLockout.TotalSeconds * Math.Pow(2, failures - FailuresBeforeLockout), LongestLockout.TotalSeconds);
             lockedUntil = now.AddSeconds(seconds);
         }
-        Execute(connection, transaction, "UPDATE users SET failed_logins = $failures, locked_until = $until WHERE name = $name",
+        // A disk that cannot take the count (full) still gets the refusal: the address pause, kept in memory, goes on counting.
+        TryCommit(connection, transaction, "UPDATE users SET failed_logins = $failures, locked_until = $until WHERE name = $name",
             ("$failures", failures), ("$until", lockedUntil is { } l ? Stamp(l) : null), ("$name", user.Name));
-        transaction.Commit();
         return LoginResult.Refused(lockedUntil is null ? LoginFailure.WrongPassword : LoginFailure.LockedOut, user with { FailedLogins = failures, LockedUntil = lockedUntil }, lockedUntil);
+    }
+
+    /// <summary>A bookkeeping write (last use, last seen) that a full disk may refuse without changing the answer.</summary>
+    private static void TryExecute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        try
+        {
+            Execute(connection, sql, parameters);
+        }
+        catch (SqliteException)
+        {
+            // Only bookkeeping is lost; it is written again at the next use.
+        }
+    }
+
+    /// <summary>Runs one statement and commits; false when the database cannot be written (a full disk): the caller's answer stands without it.</summary>
+    private static bool TryCommit(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        try
+        {
+            Execute(connection, transaction, sql, parameters);
+            transaction.Commit();
+            return true;
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
     }
 
     /// <summary>A new token for <paramref name="user"/>; the returned secret (<c>arc_ID_SECRET</c>) is the only copy.</summary>
@@ -259,7 +290,7 @@ public sealed partial class SecurityStore
         }
         if (touch)
         {
-            Execute(connection, "UPDATE api_tokens SET last_used = $now WHERE id = $id", ("$now", Stamp(now)), ("$id", parts[1]));
+            TryExecute(connection, "UPDATE api_tokens SET last_used = $now WHERE id = $id", ("$now", Stamp(now)), ("$id", parts[1]));
         }
         return LoginResult.Success(user);
     }

@@ -116,24 +116,36 @@ public sealed class PendingInstanceStream : Stream
     {
         if (disposing)
         {
-            _file.Dispose();
-            _hash.Dispose();
-            if (!_committed)
-            {
-                File.Delete(TemporaryPath);
-            }
+            CloseAndForget();
         }
         base.Dispose(disposing);
     }
 
     public override async ValueTask DisposeAsync()
     {
-        await _file.DisposeAsync().ConfigureAwait(false);
+        CloseAndForget();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Closes the file and, unless it was committed, removes it at once. Closing flushes what is
+    /// still buffered; on a full disk that fails, but an abandoned write has nothing to keep: the
+    /// failure that abandoned it is the one the caller reports, and no partial file stays behind.
+    /// </summary>
+    private void CloseAndForget()
+    {
+        try
+        {
+            _file.Dispose();
+        }
+        catch (IOException) when (!_committed)
+        {
+            // The handle is closed whatever the flush did (FileStream releases it in a finally).
+        }
         _hash.Dispose();
         if (!_committed)
         {
             File.Delete(TemporaryPath);
         }
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -29,6 +29,9 @@ internal static class StowEndpoints
     private const ushort DuplicateRejected = 0x0111, OutOfResources = 0xA700, NotOfTheStudy = 0xA900, CannotUnderstand = 0xC000;
     private const ushort ElementsDiscarded = 0xB006;
 
+    /// <summary>The longest multipart boundary taken: well above RFC 2046's 70, well below what the multipart reader's 4 KiB buffer fails on.</summary>
+    private const int MaxBoundaryLength = 1000;
+
     public static void Map(RouteGroupBuilder web)
     {
         var secured = web.MapGroup("").RequirePrivilege(Privilege.Store).Audited(AuditEvents.InstancesTransferred, AuditAction.Create);
@@ -57,6 +60,12 @@ internal static class StowEndpoints
         if (string.IsNullOrEmpty(boundary))
         {
             return Results.Problem("the multipart/related Content-Type has no boundary", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (boundary.Length > MaxBoundaryLength)
+        {
+            // RFC 2046 §5.1.1 allows 70; longer ones are taken up to where the multipart reader's buffer still holds them.
+            return Results.Problem($"the multipart boundary is {boundary.Length} characters long; a boundary is 1 to 70 characters (RFC 2046 §5.1.1), and at most {MaxBoundaryLength} are accepted here",
+                statusCode: StatusCodes.Status400BadRequest);
         }
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -87,16 +96,20 @@ internal static class StowEndpoints
                     ingests.Add(Task.FromResult(new PartResult(null, Failure(null, CannotUnderstand), false)));
                     continue;
                 }
-                var spool = new FileStream(Path.Combine(archive.Store.Root, ".incoming", $"stow-{Guid.NewGuid():N}.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+                var spool = await SpoolAsync(archive, section.Body, http.RequestAborted).ConfigureAwait(false);
+                if (spool is null)
+                {
+                    // Our disk refused the part (full): it fails with 0xA700, and the request goes on (a later part may fit).
+                    ingests.Add(Task.FromResult(new PartResult(null, Failure(null, OutOfResources), false)));
+                    continue;
+                }
                 try
                 {
-                    await section.Body.CopyToAsync(spool, 256 * 1024, http.RequestAborted).ConfigureAwait(false);
-                    spool.Position = 0;
                     await concurrency.WaitAsync(http.RequestAborted).ConfigureAwait(false);
                 }
                 catch
                 {
-                    await spool.DisposeAsync().ConfigureAwait(false); // the broken part: nothing of it stays
+                    await spool.DisposeAsync().ConfigureAwait(false);
                     throw;
                 }
                 ingests.Add(IngestPartAsync(archive, spool, study, root, concurrency, http.RequestAborted));
@@ -134,12 +147,79 @@ internal static class StowEndpoints
         {
             response.SetSequence(DicomTags.ReferencedSOPSequence, [.. referenced]);
         }
-        http.Response.StatusCode = referenced.Count == 0 ? StatusCodes.Status409Conflict
+        // Nothing stored and every failure ours (out of resources): the request was fine, the server could not take it now.
+        bool onlyOutOfResources = failed.Count > 0 && failed.All(f => f.GetValues<ushort>(DicomTags.FailureReason) is [OutOfResources]);
+        if (referenced.Count == 0 && onlyOutOfResources)
+        {
+            http.Response.Headers.RetryAfter = "120";
+        }
+        http.Response.StatusCode = referenced.Count == 0 && onlyOutOfResources ? StatusCodes.Status503ServiceUnavailable
+            : referenced.Count == 0 ? StatusCodes.Status409Conflict
             : failed.Count > 0 || warnings ? StatusCodes.Status202Accepted
             : StatusCodes.Status200OK;
         http.Response.ContentType = DicomWebMedia.DicomJson;
         await http.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(DicomJsonWriter.Serialize(response)), http.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Copies one part into a spool file beside the store (not synced: nothing is acknowledged
+    /// yet). A fault reading the body propagates (the request broke off); a fault writing our own
+    /// disk (full) returns null once the rest of the part is read past and the spool removed.
+    /// </summary>
+    private static async Task<FileStream?> SpoolAsync(ArchiveRuntime archive, Stream part, CancellationToken cancellationToken)
+    {
+        FileStream? spool = null;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            spool = new FileStream(Path.Combine(archive.Store.Root, ".incoming", $"stow-{Guid.NewGuid():N}.part"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+            int read;
+            while ((read = await part.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await spool.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+            await spool.FlushAsync(cancellationToken).ConfigureAwait(false);
+            spool.Position = 0;
+            return spool;
+        }
+        catch (IOException e) when (IsOurDisk(e))
+        {
+            await DiscardAsync(spool).ConfigureAwait(false);
+            while (await part.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                // The rest of the part is read past, so the next one can be read.
+            }
+            return null;
+        }
+        catch
+        {
+            await DiscardAsync(spool).ConfigureAwait(false); // the broken part: nothing of it stays
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A write to our own disk that failed for want of space or quota (ENOSPC, EDQUOT), not a body that broke off.</summary>
+    private static bool IsOurDisk(IOException e) => (e.HResult & 0xFFFF) is 28 or 122 || e.Message.Contains("No space left", StringComparison.Ordinal);
+
+    private static async Task DiscardAsync(FileStream? spool)
+    {
+        if (spool is null)
+        {
+            return;
+        }
+        try
+        {
+            await spool.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Closing flushes, which a full disk refuses; the handle is released and the file (delete on close) goes.
+        }
     }
 
     /// <summary>What one part came to: a ReferencedSOPSequence item, or a FailedSOPSequence item; and whether it carries a warning.</summary>
@@ -176,7 +256,11 @@ internal static class StowEndpoints
         }
         catch (IngestException e)
         {
-            return new PartResult(null, Failure(seen, e.OutOfResources ? OutOfResources : seen is not null && study is not null && seen.StudyInstanceUid != study ? NotOfTheStudy : CannotUnderstand), false);
+            // PS3.18 Table 10.5.3-2's Failure Reasons, from the ingest's one vocabulary.
+            ushort reason = e.Failure == IngestFailure.OutOfResources ? OutOfResources
+                : seen is not null && study is not null && seen.StudyInstanceUid != study ? NotOfTheStudy
+                : CannotUnderstand;
+            return new PartResult(null, Failure(seen, reason), false);
         }
         catch (IOException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -58,6 +58,24 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.Contains("\"detail\"", answer, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(4080)]
+    [InlineData(4090)]
+    [InlineData(10_000)]
+    public async Task A_multipart_boundary_too_long_for_the_reader_is_400_with_the_reason(int length)
+    {
+        _serve.SignIn("admin", _serve.InitialAdminPassword);
+        string boundary = new('b', length);
+        var body = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes($"--{boundary}\r\nContent-Type: application/dicom\r\n\r\nnot dicom\r\n--{boundary}--\r\n"));
+        body.Headers.TryAddWithoutValidation("Content-Type", $"multipart/related; type=\"application/dicom\"; boundary={boundary}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "dicomweb/studies") { Content = body };
+        request.Headers.Accept.ParseAdd("application/dicom+json");
+        using var response = await _serve.Http.SendAsync(request);
+        string answer = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {answer}");
+        Assert.Contains("RFC 2046", answer, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Credential_stuffing_from_one_address_is_paused_and_audited()
     {
