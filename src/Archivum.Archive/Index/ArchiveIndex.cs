@@ -78,6 +78,8 @@ public sealed class ArchiveIndex : IAsyncDisposable
         // FULL: the WAL is fsynced at every commit, so a committed row is durable (the acknowledgement's promise).
         pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
         pragmas.ExecuteNonQuery();
+        // Person names are matched by component group, which SQL alone cannot say.
+        connection.CreateFunction<string?, string, bool>(Query.PersonNameMatch.SqlFunction, (stored, key) => Query.PersonNameMatch.Matches(stored, key), isDeterministic: true);
         return connection;
     }
 

@@ -103,9 +103,13 @@ internal static class HeaderMatching
                     : throw new QueryException($"{Name(tag)} '{wanted}' is not a number");
             default:
                 bool ignoreCase = vr == DicomVR.PN && options.CaseInsensitivePersonNames;
-                if (wanted.Contains('*', StringComparison.Ordinal) || wanted.Contains('?', StringComparison.Ordinal))
+                if (vr == DicomVR.PN)
                 {
-                    return Regex.IsMatch(stored, WildcardPattern(wanted), RegexOptions.Singleline | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+                    return PersonNameMatch.Matches(stored, wanted, ignoreCase);
+                }
+                if (PersonNameMatch.HasWildcard(wanted))
+                {
+                    return Regex.IsMatch(stored, PersonNameMatch.WildcardPattern(wanted), RegexOptions.Singleline | RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
                 }
                 return string.Equals(wanted, stored, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
         }
@@ -157,21 +161,6 @@ internal static class HeaderMatching
         }
         const string Earliest = "00000101000000", Latest = "99991231235959";
         return digits.Append((upper ? Latest : Earliest)[digits.Length..]).ToString();
-    }
-
-    private static string WildcardPattern(string wildcard)
-    {
-        var pattern = new StringBuilder("^");
-        foreach (char c in wildcard)
-        {
-            pattern.Append(c switch
-            {
-                '*' => ".*",
-                '?' => ".",
-                _ => Regex.Escape(c.ToString()),
-            });
-        }
-        return pattern.Append('$').ToString();
     }
 
     private static string Name(DicomTag tag) => DicomDictionary.GetKeyword(tag) ?? tag.ToString();

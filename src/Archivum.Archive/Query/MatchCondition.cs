@@ -29,8 +29,8 @@ internal static partial class MatchCondition
                 return TextCondition(key.Column, value, parameters);
             case KeyMatching.PersonName:
                 return options.CaseInsensitivePersonNames && key.UpperColumn is not null
-                    ? TextCondition(key.UpperColumn, value.ToUpperInvariant(), parameters)
-                    : TextCondition(key.Column, value, parameters);
+                    ? PersonNameCondition(key.UpperColumn, value.ToUpperInvariant(), parameters)
+                    : PersonNameCondition(key.Column, value, parameters);
             case KeyMatching.Uid:
                 return UidCondition(key.Column, value, keyword, parameters);
             case KeyMatching.Date:
@@ -58,6 +58,21 @@ internal static partial class MatchCondition
             return $"{column} GLOB {Add(parameters, value.Replace("[", "[[]", StringComparison.Ordinal))}";
         }
         return $"{column} = {Add(parameters, value)}";
+    }
+
+    /// <summary>
+    /// A person name by component group (<see cref="PersonNameMatch"/>). A plain ASCII name is the
+    /// alphabetic group: equal to the whole value or to its first group, both answered from the
+    /// column's index; wildcards, several groups or other scripts are matched group by group.
+    /// </summary>
+    private static string PersonNameCondition(string column, string value, List<(string, object)> parameters)
+    {
+        if (PersonNameMatch.NeedsGroups(value))
+        {
+            return $"{PersonNameMatch.SqlFunction}({column}, {Add(parameters, value)})";
+        }
+        // value + "=" up to value + ">": the names whose alphabetic group is the value and that have more groups.
+        return $"({column} = {Add(parameters, value)} OR ({column} >= {Add(parameters, value + "=")} AND {column} < {Add(parameters, value + ">")}))";
     }
 
     private static string UidCondition(string column, string value, string keyword, List<(string, object)> parameters)
