@@ -13,6 +13,8 @@ public enum LoginFailure
     RevokedToken,
     /// <summary>Too many failed logins from the client's address lately (credential stuffing?): not even checked.</summary>
     AddressBlocked,
+    /// <summary>Too many refused tokens from the client's address lately (made-up tokens?): not even checked.</summary>
+    AddressTokensBlocked,
 }
 
 /// <summary>The outcome of checking a password or a token.</summary>
@@ -36,6 +38,7 @@ public sealed record LoginResult(UserAccount? User, LoginFailure Failure, DateTi
         LoginFailure.ExpiredToken => "expired token",
         LoginFailure.RevokedToken => "revoked token",
         LoginFailure.AddressBlocked => "too many failed logins from this address; password checks from it are paused",
+        LoginFailure.AddressTokensBlocked => "too many refused tokens from this address; token checks from it are paused",
         _ => Failure.ToString(),
     };
 }

@@ -19,6 +19,7 @@ namespace Archivum.Dicom.Network.UpperLayer;
 public sealed class DicomServer : IAsyncDisposable
 {
     private readonly DicomServerOptions _options;
+    private readonly AssociationLimits _limits;
     private readonly AssociationPolicy _policy;
     private readonly Func<IDimseChannel, CancellationToken, Task> _session;
     private readonly ILogger _logger;
@@ -44,15 +45,16 @@ public sealed class DicomServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(session);
         options.Association.Validate();
         DicomAssociationOptions.ValidateOwnMaxPduLength(policy.MaxPduLength, nameof(policy));
-        if (options.MaxAssociations < 1)
+        if (options.MaxAssociations < 1 || options.MaxAssociationsPerCallingAETitle < 1 || options.MaxAssociationsPerAddress < 1)
         {
-            throw new ArgumentException("MaxAssociations must be at least 1", nameof(options));
+            throw new ArgumentException("MaxAssociations, MaxAssociationsPerCallingAETitle and MaxAssociationsPerAddress must be at least 1", nameof(options));
         }
         if (options.Certificate is { HasPrivateKey: false })
         {
             throw new ArgumentException("the TLS certificate has no private key", nameof(options));
         }
         _options = options;
+        _limits = new AssociationLimits(options.MaxAssociationsPerCallingAETitle, options.MaxAssociationsPerAddress);
         _policy = policy;
         _session = session;
         _logger = logger ?? NullLogger.Instance;
@@ -216,6 +218,7 @@ public sealed class DicomServer : IAsyncDisposable
         PduConnection? connection = null;
         DicomAssociation? association = null;
         bool counted = false;
+        (string AETitle, string Address)? entered = null;
         var timeouts = _options.Association;
         try
         {
@@ -255,12 +258,19 @@ public sealed class DicomServer : IAsyncDisposable
             counted = true;
             AssociationRejection? rejection = null;
             NegotiationResult? result = null;
+            string address = (remote as IPEndPoint)?.Address.ToString() ?? remote?.ToString() ?? "unknown";
             if (Interlocked.Increment(ref _active) > _options.MaxAssociations)
             {
                 rejection = AssociationRejection.LocalLimitExceeded;
             }
+            else if (_limits.TryEnter(request.CallingAETitle, address) is not null)
+            {
+                // PS3.8 Table 9-21: transient, local limit exceeded (of this peer's share).
+                rejection = AssociationRejection.LocalLimitExceeded;
+            }
             else
             {
+                entered = (request.CallingAETitle, address);
                 result = AssociationNegotiator.Negotiate(request, _policy, remote);
                 rejection = result.Rejection;
                 if (rejection is null && _policy.AuthorizeAsync is { } authorize)
@@ -354,6 +364,10 @@ public sealed class DicomServer : IAsyncDisposable
             if (counted)
             {
                 Interlocked.Decrement(ref _active);
+            }
+            if (entered is { } peer)
+            {
+                _limits.Leave(peer.AETitle, peer.Address);
             }
             _associations.TryRemove(number, out _);
             if (association is not null)

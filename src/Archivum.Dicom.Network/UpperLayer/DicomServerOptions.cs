@@ -29,6 +29,12 @@ public sealed record DicomServerOptions
     /// <summary>Associations handled at once; one more is answered A-ASSOCIATE-RJ transient, local limit exceeded. Default 100.</summary>
     public int MaxAssociations { get; init; } = 100;
 
+    /// <summary>Associations at once from one calling AE title; one more is rejected transient, local limit exceeded. Default 20.</summary>
+    public int MaxAssociationsPerCallingAETitle { get; init; } = 20;
+
+    /// <summary>Associations at once from one client address (whatever AE titles it calls with); one more is rejected transient, local limit exceeded. Default 40.</summary>
+    public int MaxAssociationsPerAddress { get; init; } = 40;
+
     /// <summary>Timeouts and limits of each association.</summary>
     public DicomAssociationOptions Association { get; init; } = new();
 

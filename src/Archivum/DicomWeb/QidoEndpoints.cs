@@ -4,6 +4,7 @@ using Archivum.Dicom.Dictionary;
 using Archivum.Dicom.Json;
 using Archivum.Dicom.Model;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
 
 using Archivum.Archive.Audit;
 using Archivum.Archive.Security;
@@ -39,43 +40,69 @@ internal static class QidoEndpoints
         {
             return DicomWebMedia.NotAcceptable(http.Request, DicomWebMedia.DicomJson);
         }
-        List<DicomDataset> matches;
+        QidoRequest search;
+        QueryResult result;
         var warnings = new List<string>();
         try
         {
-            var search = QidoRequest.Parse(level, http.Request.Query, pathTags, pathUids);
-            var result = archive.Query.Find(QueryModel.StudyRoot, search.Identifier, http.StudyScope());
-            int take = search.Limit ?? QidoRequest.MaxResults + 1;
-            matches = result.Matches.Skip(search.Offset).Take(take).ToList();
-            if (search.Limit is null && matches.Count > QidoRequest.MaxResults)
+            search = QidoRequest.Parse(level, http.Request.Query, pathTags, pathUids);
+            result = archive.Query.Find(QueryModel.StudyRoot, search.Identifier, http.StudyScope());
+        }
+        catch (Exception e) when (e is QidoException or QueryException)
+        {
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (search.Limit > QidoRequest.MaxResults)
+        {
+            warnings.Add($"limit {search.Limit} is more than the {QidoRequest.MaxResults} matches one search returns; ask for the rest with offset and limit");
+        }
+        int take = Math.Min(search.Limit ?? QidoRequest.MaxResults, QidoRequest.MaxResults);
+        string root = DicomWebMedia.Root(http.Request);
+        // Matches are written one at a time as the index yields them, into a buffer that spills to a
+        // temporary file past 64 KiB: a search holds one match in memory, however many it returns,
+        // and its Warning headers (known only at the end) still go before the body.
+        var body = new FileBufferingWriteStream(memoryThreshold: 64 * 1024);
+        await using (body.ConfigureAwait(false))
+        {
+            bool more = false;
+            try
             {
-                matches.RemoveAt(matches.Count - 1);
+                int written = 0;
+                var page = result.Matches.Skip(search.Offset).TakeWhile(_ =>
+                {
+                    more = written == take;
+                    return !more;
+                }).Select(match =>
+                {
+                    written++;
+                    match.Remove(DicomTags.QueryRetrieveLevel);
+                    match.SetString(DicomTags.InstanceAvailability, DicomVR.CS, "ONLINE");
+                    match.SetString(DicomTags.RetrieveURL, DicomVR.UR, RetrieveUrl(root, level, match));
+                    return match;
+                });
+                await DicomJsonWriter.WriteArrayAsync(body, page, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+            }
+            catch (QueryException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+            if (more && search.Limit is null)
+            {
                 warnings.Add($"there are more than {QidoRequest.MaxResults} matches; ask for the rest with offset and limit");
             }
             if (result.UnsupportedMatchingKeys.Count > 0)
             {
                 warnings.Add($"not matched on {string.Join(", ", result.UnsupportedMatchingKeys.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToJsonKey()))}: these values cannot be matched; they were not used to filter");
             }
+            foreach (string warning in warnings)
+            {
+                // RFC 7234 §5.5 warn-code 299 (miscellaneous persistent warning), as PS3.18 §8.4 uses it.
+                http.Response.Headers.Append("Warning", $"299 archivum \"{warning.Replace("\"", "'", StringComparison.Ordinal)}\"");
+            }
+            // PS3.18 (CP-2473): a search without matches is 200 with an empty array.
+            http.Response.ContentType = DicomWebMedia.DicomJson;
+            await body.DrainBufferAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is QidoException or QueryException)
-        {
-            return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-        string root = DicomWebMedia.Root(http.Request);
-        foreach (var match in matches)
-        {
-            match.Remove(DicomTags.QueryRetrieveLevel);
-            match.SetString(DicomTags.InstanceAvailability, DicomVR.CS, "ONLINE");
-            match.SetString(DicomTags.RetrieveURL, DicomVR.UR, RetrieveUrl(root, level, match));
-        }
-        foreach (string warning in warnings)
-        {
-            // RFC 7234 §5.5 warn-code 299 (miscellaneous persistent warning), as PS3.18 §8.4 uses it.
-            http.Response.Headers.Append("Warning", $"299 archivum \"{warning.Replace("\"", "'", StringComparison.Ordinal)}\"");
-        }
-        http.Response.ContentType = DicomWebMedia.DicomJson;
-        // PS3.18 (CP-2473): a search without matches is 200 with an empty array.
-        await DicomJsonWriter.WriteArrayAsync(http.Response.Body, matches, cancellationToken: http.RequestAborted).ConfigureAwait(false);
         return Results.Empty;
     }
 

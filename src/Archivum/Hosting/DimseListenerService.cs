@@ -46,6 +46,8 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             Address = IPAddress.Parse(settings.ListenAddress),
             Port = settings.DicomPort,
             MaxAssociations = settings.MaxAssociations,
+            MaxAssociationsPerCallingAETitle = settings.MaxAssociationsPerCallingAETitle,
+            MaxAssociationsPerAddress = settings.MaxAssociationsPerAddress,
         };
         _server = Listen(options, policy, dispatcher, settings.DicomPort);
         if (settings.Tls.Enabled && settings.DicomTlsPort != 0)
@@ -106,6 +108,7 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
         }
         VerifiedUser? verified = null;
         string? refusal = null;
+        bool paused = false;
         string claimed = "unknown";
         switch (request.UserIdentity)
         {
@@ -117,6 +120,12 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
                     services.GetRequiredService<Security.LoginAudit>().AddressPaused(address, password.PrimaryText);
                 }
                 claimed = password.PrimaryText;
+                paused = result.Failure == Archive.Security.LoginFailure.AddressBlocked;
+                if (paused)
+                {
+                    // Recorded once per address and minute while paused, as over HTTP.
+                    services.GetRequiredService<Security.LoginAudit>().Login(address, claimed, result, $"DICOM user identity from AE {request.CallingAETitle}");
+                }
                 verified = result.Succeeded ? new VerifiedUser(result.User!.Name, result.User.Role) : null;
                 refusal = result.Succeeded ? null : result.Reason;
                 break;
@@ -127,15 +136,18 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
         }
         if (verified is not null || refusal is not null)
         {
-            auditWriter.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, verified is not null ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+            if (!paused)
             {
-                EventType = AuditEventTypes.Login,
-                User = verified?.Name ?? claimed,
-                Role = verified is not null ? RolePrivileges.Name(verified.Role) : null,
-                Address = address,
-                Detail = $"DICOM association from AE {request.CallingAETitle}: {(request.UserIdentity!.Type == UserIdentityType.JsonWebToken ? "single sign-on token" : "user identity")} "
-                    + (verified is not null ? "accepted" : "refused: " + refusal),
-            });
+                auditWriter.Record(new AuditRecord(AuditEvents.UserAuthentication, AuditAction.Execute, verified is not null ? AuditOutcome.Success : AuditOutcome.MinorFailure)
+                {
+                    EventType = AuditEventTypes.Login,
+                    User = verified?.Name ?? claimed,
+                    Role = verified is not null ? RolePrivileges.Name(verified.Role) : null,
+                    Address = address,
+                    Detail = $"DICOM association from AE {request.CallingAETitle}: {(request.UserIdentity!.Type == UserIdentityType.JsonWebToken ? "single sign-on token" : "user identity")} "
+                        + (verified is not null ? "accepted" : "refused: " + refusal),
+                });
+            }
             if (verified is null)
             {
                 // PS3.8 Table 9-21: the service user rejects, no reason given; the audit trail holds why.

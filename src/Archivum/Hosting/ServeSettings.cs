@@ -51,6 +51,12 @@ public sealed class ServeSettings
     /// <summary>Most DICOM associations at once.</summary>
     public int MaxAssociations { get; set; } = 100;
 
+    /// <summary>DICOM associations at once from one calling AE title.</summary>
+    public int MaxAssociationsPerCallingAETitle { get; set; } = 20;
+
+    /// <summary>DICOM associations at once from one client address.</summary>
+    public int MaxAssociationsPerAddress { get; set; } = 40;
+
     /// <summary>accept (default: a first run on a laptop) or reject (production): associations from AE titles the device registry does not know.</summary>
     public string UnknownCallingAETitles { get; set; } = "accept";
 
@@ -109,6 +115,8 @@ public sealed class ServeSettings
         Check(MinimumFreeMegabytes >= 0, nameof(MinimumFreeMegabytes), MinimumFreeMegabytes, "cannot be negative");
         Check(Enum.TryParse<DuplicatePolicy>(DuplicatePolicy, ignoreCase: true, out _), nameof(DuplicatePolicy), DuplicatePolicy, "give KeepStored, Replace, ReplaceAnywhere or Reject");
         Check(MaxAssociations is >= 1 and <= 10_000, nameof(MaxAssociations), MaxAssociations, "give 1 to 10000");
+        Check(MaxAssociationsPerCallingAETitle is >= 1 and <= 10_000, nameof(MaxAssociationsPerCallingAETitle), MaxAssociationsPerCallingAETitle, "give 1 to 10000");
+        Check(MaxAssociationsPerAddress is >= 1 and <= 10_000, nameof(MaxAssociationsPerAddress), MaxAssociationsPerAddress, "give 1 to 10000");
         Check(StableAfterSeconds is >= 1 and <= 7 * 24 * 3600, nameof(StableAfterSeconds), StableAfterSeconds, "give 1 second to 7 days");
         foreach (string origin in CorsOrigins)
         {

@@ -45,7 +45,7 @@ public sealed class ConcurrentAssociationsTests
         var dispatcher = new DimseServiceDispatcher(new DimseServiceHandlers { Store = store });
         var policy = new AssociationPolicy().AcceptVerification().AcceptAllStorage();
         policy.AETitles.Add("ARCHIVUM");
-        await using var server = new DicomServer(new DicomServerOptions { Address = IPAddress.Loopback, Port = 0, MaxAssociations = associations }, policy, dispatcher.RunAsync);
+        await using var server = new DicomServer(new DicomServerOptions { Address = IPAddress.Loopback, Port = 0, MaxAssociations = associations, MaxAssociationsPerAddress = associations }, policy, dispatcher.RunAsync);
         server.Start();
         long datasetLength = new FileInfo(File).Length;
 

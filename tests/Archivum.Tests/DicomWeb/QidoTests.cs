@@ -107,6 +107,13 @@ public sealed class QidoTests(QidoTests.Archive archive) : IClassFixture<QidoTes
         var rest = (await Get("dicomweb/studies?offset=2")).Body!;
         Assert.Equal(2, first.Count);
         Assert.Equal(Values(all, "0020000D"), Values([.. first.Select(n => n!.DeepClone()), .. rest.Select(n => n!.DeepClone())], "0020000D"));
+
+        // A limit past the documented maximum is capped, and the answer says so.
+        var (status, huge, response) = await Get("dicomweb/instances?includefield=all&limit=1000000");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(archive.Oracle.Count, huge!.Count);
+        Assert.Contains(response.Headers.GetValues("Warning"), w => w.StartsWith("299 archivum \"limit 1000000 is more than the 10000 matches", StringComparison.Ordinal));
+        Assert.False((await Get("dicomweb/studies?limit=2")).Response.Headers.Contains("Warning"));
     }
 
     [Fact]

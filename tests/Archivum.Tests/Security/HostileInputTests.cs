@@ -77,6 +77,37 @@ public sealed class HostileInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Made_up_tokens_from_one_address_are_paused_and_cannot_grow_the_audit_trail()
+    {
+        _serve.SignIn("admin", _serve.InitialAdminPassword);
+        int before = (await AuditRecords()).Count;
+        using var anonymous = new HttpClient { BaseAddress = _serve.Http.BaseAddress };
+        for (int i = 0; i < 500; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "dicomweb/studies");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", $"arc_{i:x16}_made-up-secret-{i}");
+            using var response = await anonymous.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        var records = await AuditRecords();
+        // The first 20 refusals as themselves (a login and an alert each), the pause, the first refusal while paused: not 1,000 records.
+        int added = records.Count - before;
+        Assert.InRange(added, 20, 2 * Archivum.Hosting.Security.CredentialCheck.FailuresPerAddress + 10);
+        Assert.Contains(records, r => r.GetProperty("detail").GetString()!.Contains("refused tokens from 127.0.0.1 within ten minutes", StringComparison.Ordinal));
+        // Paused: even a real token from this address is refused unchecked now; passwords are another matter.
+        var (_, secret) = Archive.Security.SecurityStore.Open(_serve.DataFolder).CreateToken("admin", "paused", TimeSpan.FromDays(1));
+        anonymous.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _serve.Http.GetAsync("api/me")).StatusCode);
+    }
+
+    private async Task<List<JsonElement>> AuditRecords()
+    {
+        using var audit = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/audit?limit=100000"));
+        return audit.RootElement.EnumerateArray().Select(r => r.Clone()).ToList();
+    }
+
+    [Fact]
     public async Task Credential_stuffing_from_one_address_is_paused_and_audited()
     {
         for (int i = 0; i < 20; i++)

@@ -85,10 +85,10 @@ internal sealed class ArchivumAuthenticationHandler(
 
     private AuthenticateResult Token(string token)
     {
-        var (result, fresh) = credentials.Token(token);
+        var (result, fresh, pausedNow) = credentials.Token(token, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         if (fresh || !result.Succeeded)
         {
-            AuditLogin(result.User?.Name ?? "unknown", result, "API token");
+            logins.Login(Context, result.User?.Name ?? "unknown", result, "API token", pausedNow);
         }
         return result.Succeeded ? Success(result.User!, "token") : AuthenticateResult.Fail("the token is unknown, expired or revoked");
     }
@@ -102,8 +102,6 @@ internal sealed class ArchivumAuthenticationHandler(
     }
 
     private bool IsLoopback() => Context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
-
-    private void AuditLogin(string user, LoginResult result, string how) => logins.Login(Context, user, result, how);
 
     private void Alert(string user, AuditCode type, string detail) => logins.Alert(Context, user, type, detail);
 

@@ -21,12 +21,12 @@ internal sealed class CredentialCheck(SecurityStore store)
 
     public SecurityStore Store => store;
 
-    /// <summary>Failed password checks from one address within <see cref="FailureWindow"/> that pause its password checks for <see cref="AddressPause"/>.</summary>
+    /// <summary>Refused credentials of one kind from one address within ten minutes that pause its checks of that kind for fifteen.</summary>
     public const int FailuresPerAddress = 20;
 
     private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(10), AddressPause = TimeSpan.FromMinutes(15);
 
-    private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset Since, DateTimeOffset PausedUntil)> _addresses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(CredentialKind Kind, string Address), (int Failures, DateTimeOffset Since, DateTimeOffset PausedUntil)> _addresses = new();
 
     /// <summary>
     /// The result; whether it was checked afresh (a login to audit) rather than remembered; and
@@ -37,28 +37,34 @@ internal sealed class CredentialCheck(SecurityStore store)
     /// </summary>
     public (LoginResult Result, bool Fresh, bool PausedNow) Password(string user, string password, string address)
     {
-        var now = DateTimeOffset.UtcNow;
-        if (_addresses.TryGetValue(address, out var record) && record.PausedUntil > now)
+        if (IsPaused(CredentialKind.Password, address))
         {
             return (LoginResult.Refused(LoginFailure.AddressBlocked), true, false);
         }
         var (result, fresh) = Password(user, password);
-        if (result.Succeeded || !fresh)
-        {
-            return (result, fresh, false);
-        }
+        return result.Succeeded || !fresh ? (result, fresh, false) : (result, fresh, CountRefusal(CredentialKind.Password, address));
+    }
+
+    /// <summary>Whether the address's checks of this kind are paused now (refused unchecked).</summary>
+    public bool IsPaused(CredentialKind kind, string address) =>
+        _addresses.TryGetValue((kind, address), out var record) && record.PausedUntil > DateTimeOffset.UtcNow;
+
+    /// <summary>Counts a refused credential of the address; true when this one pauses its checks of that kind.</summary>
+    public bool CountRefusal(CredentialKind kind, string address)
+    {
+        var now = DateTimeOffset.UtcNow;
         if (_addresses.Count > 100_000)
         {
             _addresses.Clear(); // bounded memory under a flood; the accounts' own lockout still holds
         }
-        var counted = _addresses.AddOrUpdate(address, (1, now, DateTimeOffset.MinValue), (_, r) =>
+        var counted = _addresses.AddOrUpdate((kind, address), (1, now, DateTimeOffset.MinValue), (_, r) =>
             now - r.Since > FailureWindow ? (1, now, DateTimeOffset.MinValue) : (r.Failures + 1, r.Since, r.PausedUntil));
         if (counted.Failures >= FailuresPerAddress && counted.PausedUntil <= now)
         {
-            _addresses[address] = (0, now, now + AddressPause);
-            return (result, fresh, true);
+            _addresses[(kind, address)] = (0, now, now + AddressPause);
+            return true;
         }
-        return (result, fresh, false);
+        return false;
     }
 
     /// <summary>The result, and whether it was checked afresh (a login to audit) rather than remembered.</summary>
@@ -82,7 +88,22 @@ internal sealed class CredentialCheck(SecurityStore store)
         return (result, true);
     }
 
-    public (LoginResult Result, bool Fresh) Token(string token)
+    /// <summary>
+    /// A token as a client presents it: the result, whether it was checked afresh, and whether this
+    /// refusal paused the address's token checks (made-up tokens are counted per address as
+    /// passwords are; a valid token is never a guess, and a paused password check does not stop it).
+    /// </summary>
+    public (LoginResult Result, bool Fresh, bool PausedNow) Token(string token, string address)
+    {
+        if (IsPaused(CredentialKind.Token, address))
+        {
+            return (LoginResult.Refused(LoginFailure.AddressTokensBlocked), true, false);
+        }
+        var (result, fresh) = Token(token);
+        return result.Succeeded ? (result, fresh, false) : (result, fresh, CountRefusal(CredentialKind.Token, address));
+    }
+
+    private (LoginResult Result, bool Fresh) Token(string token)
     {
         string key = Key(token);
         var now = DateTimeOffset.UtcNow;

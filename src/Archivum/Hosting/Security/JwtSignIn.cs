@@ -54,10 +54,29 @@ internal static class JwtSignIn
         };
         options.Events = new JwtBearerEvents
         {
+            OnMessageReceived = context =>
+            {
+                // An address whose made-up tokens paused its token checks is refused unchecked, as for arc_ tokens.
+                var http = context.HttpContext;
+                string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                if (http.RequestServices.GetRequiredService<CredentialCheck>().IsPaused(CredentialKind.Token, address))
+                {
+                    Audit(http).Login(http, "unknown", LoginResult.Refused(LoginFailure.AddressTokensBlocked), "single sign-on token");
+                    context.Fail("token checks from this address are paused");
+                }
+                return Task.CompletedTask;
+            },
             OnTokenValidated = context => Validated(context, jwt),
             OnAuthenticationFailed = context =>
             {
-                Audit(context.HttpContext).Alert(context.HttpContext, "unknown", AuditEventTypes.NodeAuthentication, $"refused single sign-on token: {Reason(context.Exception)}");
+                var http = context.HttpContext;
+                string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                bool pausedNow = http.RequestServices.GetRequiredService<CredentialCheck>().CountRefusal(CredentialKind.Token, address);
+                Audit(http).Alert(http, "unknown", AuditEventTypes.NodeAuthentication, $"refused single sign-on token: {Reason(context.Exception)}");
+                if (pausedNow)
+                {
+                    Audit(http).AddressPaused(address, "unknown", CredentialKind.Token);
+                }
                 return Task.CompletedTask;
             },
         };
