@@ -61,15 +61,22 @@ internal static partial class MatchCondition
     }
 
     /// <summary>
-    /// A person name by component group (<see cref="PersonNameMatch"/>). A plain ASCII name is the
-    /// alphabetic group: equal to the whole value or to its first group, both answered from the
-    /// column's index; wildcards, several groups or other scripts are matched group by group.
+    /// A person name by component group (<see cref="PersonNameMatch"/>). A key of one group in
+    /// ASCII is the alphabetic group, answered from the column's index: without wildcards, equal to
+    /// the whole value or to its first group; with them, the index narrows by the key's literal
+    /// start and pn_match decides. Several groups or other scripts are matched group by group.
     /// </summary>
     private static string PersonNameCondition(string column, string value, List<(string, object)> parameters)
     {
-        if (PersonNameMatch.NeedsGroups(value))
+        if (value.Contains('=', StringComparison.Ordinal) || !System.Text.Ascii.IsValid(value))
         {
             return $"{PersonNameMatch.SqlFunction}({column}, {Add(parameters, value)})";
+        }
+        if (PersonNameMatch.HasWildcard(value))
+        {
+            // Any value whose start matches (GLOB's * spans groups: looser, never stricter), then the exact rule.
+            string looser = value.Replace("[", "[[]", StringComparison.Ordinal) + (value.EndsWith('*') ? "" : "*");
+            return $"({column} GLOB {Add(parameters, looser)} AND {PersonNameMatch.SqlFunction}({column}, {Add(parameters, value)}))";
         }
         // value + "=" up to value + ">": the names whose alphabetic group is the value and that have more groups.
         return $"({column} = {Add(parameters, value)} OR ({column} >= {Add(parameters, value + "=")} AND {column} < {Add(parameters, value + ">")}))";

@@ -40,10 +40,6 @@ public static class PersonNameMatch
         return true;
     }
 
-    /// <summary>Whether a key needs group-by-group matching rather than equality with the whole stored value.</summary>
-    public static bool NeedsGroups(string key) =>
-        key.Contains('=', StringComparison.Ordinal) || HasWildcard(key) || key.Any(c => c > 0x7F);
-
     internal static bool HasWildcard(string value) => value.Contains('*', StringComparison.Ordinal) || value.Contains('?', StringComparison.Ordinal);
 
     private static bool GroupMatches(string group, string key, bool ignoreCase) =>
