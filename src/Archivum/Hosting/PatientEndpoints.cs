@@ -20,32 +20,44 @@ internal static class PatientEndpoints
     {
         var patients = app.MapGroup("/api/patients/{patientId}");
         patients.MapGet("/export", (HttpContext http, ArchiveRuntime archive, AuditWriter audit, string patientId, string? issuer) =>
-            ExportAsync(http, archive, audit, DescribeId(patientId, issuer), records => records.Find(patientId, issuer))).RequirePrivilege(Privilege.Export);
+            ExportAsync(http, archive, audit, new Asked(patientId, DescribeId(patientId, issuer)), records => records.Find(patientId, issuer))).RequirePrivilege(Privilege.Export);
         patients.MapDelete("", (HttpContext http, ArchiveRuntime archive, AuditWriter audit, string patientId, string? issuer) =>
-            EraseAsync(http, archive, audit, DescribeId(patientId, issuer), records => records.Find(patientId, issuer))).RequirePrivilege(Privilege.Delete);
+            EraseAsync(http, archive, audit, new Asked(patientId, DescribeId(patientId, issuer)), records => records.Find(patientId, issuer))).RequirePrivilege(Privilege.Delete);
         var withoutId = app.MapGroup("/api/patients");
         withoutId.MapGet("/export", (HttpContext http, ArchiveRuntime archive, AuditWriter audit, string? name, string? birthDate) =>
-            name is null ? NameRequired() : ExportAsync(http, archive, audit, Describe(name, birthDate), records => records.FindWithoutId(name, birthDate))).RequirePrivilege(Privilege.Export);
+            name is null ? NameRequired(http, audit, AuditEvents.Export, AuditAction.Read)
+                : ExportAsync(http, archive, audit, WithoutId(name, birthDate), records => records.FindWithoutId(name, birthDate))).RequirePrivilege(Privilege.Export);
         withoutId.MapDelete("", (HttpContext http, ArchiveRuntime archive, AuditWriter audit, string? name, string? birthDate) =>
-            name is null ? NameRequired() : EraseAsync(http, archive, audit, Describe(name, birthDate), records => records.FindWithoutId(name, birthDate))).RequirePrivilege(Privilege.Delete);
+            name is null ? NameRequired(http, audit, AuditEvents.PatientRecord, AuditAction.Delete)
+                : EraseAsync(http, archive, audit, WithoutId(name, birthDate), records => records.FindWithoutId(name, birthDate))).RequirePrivilege(Privilege.Delete);
+    }
+
+    /// <summary>The patient a request names: as the audit record's patient object, and in words.</summary>
+    private sealed record Asked(string Patient, string Words);
+
+    private static Asked WithoutId(string name, string? birthDate)
+    {
+        string words = $"(no Patient ID: {name}, born {birthDate ?? "(no date)"})";
+        return new Asked(words, words);
     }
 
     private delegate (PatientKey Patient, IReadOnlyList<PatientStudy> Studies)? Lookup(PatientRecords records);
 
-    private static Task<IResult> NameRequired() => Task.FromResult(Results.Problem(
-        "a patient without a Patient ID is named by ?name=FAMILY^GIVEN&birthDate=YYYYMMDD (as sent); a patient with one by /api/patients/{id}",
-        statusCode: StatusCodes.Status400BadRequest));
-
-    private static string Describe(string name, string? birthDate) => $"(no Patient ID: {name}, born {birthDate ?? "(no date)"})";
+    private static Task<IResult> NameRequired(HttpContext http, AuditWriter audit, AuditCode auditEvent, AuditAction action)
+    {
+        const string Reason = "a patient without a Patient ID is named by ?name=FAMILY^GIVEN&birthDate=YYYYMMDD (as sent); a patient with one by /api/patients/{id}";
+        audit.Record(http.Record(auditEvent, action, AuditOutcome.MinorFailure) with { Detail = $"{http.Request.Method} {http.Request.Path} refused: {Reason}" });
+        return Task.FromResult(Results.Problem(Reason, statusCode: StatusCodes.Status400BadRequest));
+    }
 
     private static string DescribeId(string patientId, string? issuer) => issuer is null ? $"'{patientId}'" : $"'{patientId}' of issuer '{issuer}'";
 
-    private static async Task<IResult> ExportAsync(HttpContext http, ArchiveRuntime archive, AuditWriter audit, string asked, Lookup lookup)
+    private static async Task<IResult> ExportAsync(HttpContext http, ArchiveRuntime archive, AuditWriter audit, Asked asked, Lookup lookup)
     {
         var records = new PatientRecords(archive);
         if (Find(records, asked, lookup, out var found) is { } problem)
         {
-            audit.Record(Record(http, AuditEvents.Export, AuditAction.Read, asked, [], $"export of patient {asked} refused: no such patient, or the ID is ambiguous") with { Outcome = AuditOutcome.MinorFailure });
+            audit.Record(Record(http, AuditEvents.Export, AuditAction.Read, asked.Patient, [], $"export of patient {asked.Words} refused: no such patient, or the ID is ambiguous") with { Outcome = AuditOutcome.MinorFailure });
             return problem;
         }
         var (patient, studies) = found;
@@ -60,12 +72,12 @@ internal static class PatientEndpoints
         return Results.Stream(zip, "application/zip", fileName);
     }
 
-    private static async Task<IResult> EraseAsync(HttpContext http, ArchiveRuntime archive, AuditWriter audit, string asked, Lookup lookup)
+    private static async Task<IResult> EraseAsync(HttpContext http, ArchiveRuntime archive, AuditWriter audit, Asked asked, Lookup lookup)
     {
         var records = new PatientRecords(archive);
         if (Find(records, asked, lookup, out var found) is { } problem)
         {
-            audit.Record(Record(http, AuditEvents.PatientRecord, AuditAction.Delete, asked, [], $"erasure of patient {asked} refused: no such patient, or the ID is ambiguous") with { Outcome = AuditOutcome.MinorFailure });
+            audit.Record(Record(http, AuditEvents.PatientRecord, AuditAction.Delete, asked.Patient, [], $"erasure of patient {asked.Words} refused: no such patient, or the ID is ambiguous") with { Outcome = AuditOutcome.MinorFailure });
             return problem;
         }
         var (patient, studies) = found;
@@ -79,14 +91,14 @@ internal static class PatientEndpoints
         });
     }
 
-    private static IResult? Find(PatientRecords records, string asked, Lookup lookup, out (PatientKey Patient, IReadOnlyList<PatientStudy> Studies) found)
+    private static IResult? Find(PatientRecords records, Asked asked, Lookup lookup, out (PatientKey Patient, IReadOnlyList<PatientStudy> Studies) found)
     {
         found = default;
         try
         {
             if (lookup(records) is not { } patient)
             {
-                return Results.Problem($"no patient {asked} in the archive", statusCode: StatusCodes.Status404NotFound);
+                return Results.Problem($"no patient {asked.Words} in the archive", statusCode: StatusCodes.Status404NotFound);
             }
             found = patient;
             return null;

@@ -110,7 +110,10 @@ internal static class ServeCommand
             await archive.DisposeAsync().ConfigureAwait(false);
             return Fail($"cannot open the accounts or the audit trail in {settings.DataFolder}: {e.Message}");
         }
-        var audit = new Archive.Audit.AuditWriter(trail, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        // The writer exists before the host's logging does; it logs to the console the same way (a trail
+        // that cannot be written, a full disk, must be loud).
+        using var auditLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
+        var audit = new Archive.Audit.AuditWriter(trail, auditLogging.CreateLogger("Archivum.Audit"));
         await using (archive.ConfigureAwait(false))
         await using (audit.ConfigureAwait(false))
         {
