@@ -74,9 +74,12 @@ internal static partial class MatchCondition
         }
         if (PersonNameMatch.HasWildcard(value))
         {
-            // Any value whose start matches (GLOB's * spans groups: looser, never stricter), then the exact rule.
-            string looser = value.Replace("[", "[[]", StringComparison.Ordinal) + (value.EndsWith('*') ? "" : "*");
-            return $"({column} GLOB {Add(parameters, looser)} AND {PersonNameMatch.SqlFunction}({column}, {Add(parameters, value)}))";
+            // Any value whose start matches (GLOB's * spans groups: looser, never stricter); then a name
+            // of one group is decided by GLOB itself, one of several by the group rule.
+            string glob = value.Replace("[", "[[]", StringComparison.Ordinal);
+            string looser = glob + (value.EndsWith('*') ? "" : "*");
+            return $"({column} GLOB {Add(parameters, looser)} AND ((instr({column}, '=') = 0 AND {column} GLOB {Add(parameters, glob)})"
+                + $" OR (instr({column}, '=') > 0 AND {PersonNameMatch.SqlFunction}({column}, {Add(parameters, value)}))))";
         }
         // value + "=" up to value + ">": the names whose alphabetic group is the value and that have more groups.
         return $"({column} = {Add(parameters, value)} OR ({column} >= {Add(parameters, value + "=")} AND {column} < {Add(parameters, value + ">")}))";
