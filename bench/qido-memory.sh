@@ -1,45 +1,79 @@
 #!/usr/bin/env bash
-# Memory under concurrent large searches: an archive of INSTANCES small instances (loaded by
-# storescu over 4 associations), then CONCURRENT clients at once each asking QIDO-RS for every
-# instance with every attribute (/instances?includefield=all&limit=1000000: capped at 10,000
-# matches, streamed). Prints the server's resident memory before, its peak (VmHWM) during, and
-# after, with each answer's size, for the build given (default: this checkout's), so that an
-# older build can be measured the same way (ARCHIVUM_DLL=path/to/archivum.dll).
-# Usage: bench/qido-memory.sh [INSTANCES=30000] [CONCURRENT=16]
+# Memory under concurrent large searches, Archivum beside Orthanc (Debian's orthanc and
+# orthanc-dicomweb, default settings) when it is installed: an archive of INSTANCES small
+# instances (loaded by storescu over 4 associations, then the server restarted so that its peak
+# is the searches'), then CONCURRENT clients at once each asking QIDO-RS for every instance with
+# every attribute (/instances?includefield=all&limit=1000000; Archivum caps it at 10,000 matches
+# and streams them). Prints each server's resident memory before, its peak (VmHWM) during and
+# after the searches, and each answer's size. ARCHIVUM_DLL=path/to/archivum.dll measures another
+# build the same way. In a private network namespace (Orthanc listens on every interface).
+# Usage: bench/qido-memory.sh [INSTANCES=30000] [CONCURRENT=16]   (as root, for unshare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${ARCHIVUM_BENCH_NETNS:-}" ]; then
+  exec unshare -n env ARCHIVUM_BENCH_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
 . bench/common.sh
 count=${1:-30000}
 concurrent=${2:-16}
 dll=${ARCHIVUM_DLL:-src/Archivum/bin/Release/net10.0/archivum.dll}
-work=$(mktemp -d)
+work=$(mktemp -d /var/tmp/qido-memory.XXXXXX)
 server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 dotnet build -c Release src/Archivum >/dev/null && dotnet build -c Release bench/Archivum.Benchmarks >/dev/null
+export TCP_NODELAY=1
+peers=(archivum)
+command -v Orthanc >/dev/null && [ -f /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] && peers=(orthanc archivum)
+
+start_orthanc() { # $1 = "plain": without the DICOMweb plugin, for loading
+  local plugins='"/usr/share/orthanc/plugins/libOrthancDicomWeb.so"'
+  [ "${1:-}" = plain ] && plugins=''
+  mkdir -p "$work/orthanc"
+  cat > "$work/orthanc/orthanc.json" <<JSON
+{ "Name": "bench", "StorageDirectory": "$work/orthanc/storage", "IndexDirectory": "$work/orthanc/index",
+  "DicomAet": "ORTHANC", "DicomPort": 4242, "HttpPort": 8042, "RemoteAccessAllowed": true,
+  "AuthenticationEnabled": false, "Plugins": [ $plugins ], "DicomWeb": { "Enable": true, "Root": "/dicom-web/" } }
+JSON
+  Orthanc "$work/orthanc/orthanc.json" >"$work/orthanc/log" 2>&1 &
+  server=$!; wait_port 8042; url="http://127.0.0.1:8042/dicom-web"; auth=(); aet=ORTHANC; port=4242
+}
+start_archivum() {
+  dotnet "$dll" serve --data "$work/archivum" --dicom-port 11112 --http-port 8080 >>"$work/archivum.log" 2>&1 &
+  server=$!; wait_port 8080; url="http://127.0.0.1:8080/dicomweb"; aet=ARCHIVUM; port=11112
+  auth=(-u "admin:$(cat "$work/archivum/initial-admin-password")")
+}
+stop() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
 
 studies=$((count / 10))
 say "generating $count small instances ($studies studies)..."
 dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll generate-studies "$work/small" "$studies" 10 64
-dotnet "$dll" serve --data "$work/archivum" --dicom-port 11112 --http-port 8080 >"$work/archivum.log" 2>&1 &
-server=$!; wait_port 8080; aet=ARCHIVUM; port=11112
-export TCP_NODELAY=1
-say "loading $count instances over 4 associations..."
-say "loaded in $(store "$work/small" 4) s"
-password=$(cat "$work/archivum/initial-admin-password")
-url="http://127.0.0.1:8080/dicomweb/instances?includefield=all&limit=1000000"
-curl -sf -u "admin:$password" -o /dev/null "http://127.0.0.1:8080/dicomweb/studies?limit=1" # the sign-in is remembered
-before=$(rss_mb "$server")
-start=$(now)
-for i in $(seq "$concurrent"); do
-  curl -sf -u "admin:$password" -o "$work/answer-$i.json" -D "$work/headers-$i" "$url" &
+declare -A before peak after size matches seconds
+for who in "${peers[@]}"; do
+  if [ "$who" = orthanc ]; then start_orthanc plain; else start_archivum; fi
+  say "$who: loading $count instances over 4 associations..."
+  say "$who: loaded in $(store "$work/small" 4) s"
+  stop
+  "start_$who"
+  curl -sf "${auth[@]}" -o /dev/null "$url/studies?limit=1" # warm up (and Archivum remembers the sign-in)
+  before[$who]=$(rss_mb "$server")
+  start=$(now)
+  pids=()
+  for i in $(seq "$concurrent"); do
+    curl -sf --max-time 900 "${auth[@]}" -o "$work/answer-$who-$i.json" -D "$work/headers-$who-$i" "$url/instances?includefield=all&limit=1000000" &
+    pids+=($!)
+  done
+  wait "${pids[@]}" || say "$who: a search failed"
+  seconds[$who]=$(echo "$(now) - $start" | bc -l)
+  peak[$who]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
+  sleep 5
+  after[$who]=$(rss_mb "$server")
+  size[$who]=$(stat -c %s "$work/answer-$who-1.json")
+  matches[$who]=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/answer-$who-1.json")
+  stop
 done
-wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
-seconds=$(echo "$(now) - $start" | bc -l)
-peak=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
-sleep 5
-after=$(rss_mb "$server")
-size=$(stat -c %s "$work/answer-1.json")
-matches=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/answer-1.json")
-printf '%d instances; %d concurrent /instances?includefield=all&limit=1000000 in %.1f s\n' "$count" "$concurrent" "$seconds"
-printf 'each answer: %d matches, %.1f MB; Warning: %s\n' "$matches" "$(echo "$size / 1000000" | bc -l)" "$(grep -i '^warning' "$work/headers-1" | cut -c1-90 | tr -d '\r')"
-printf 'resident memory: before %s MB, peak %s MB, 5 s after %s MB\n' "$before" "$peak" "$after"
+printf '\n%d instances; %d concurrent QIDO-RS /instances?includefield=all&limit=1000000\n' "$count" "$concurrent"
+printf '%-10s %8s %8s %10s %10s %10s %10s\n' "" matches "MB each" "seconds" "RSS before" "peak" "5 s after"
+for who in "${peers[@]}"; do
+  printf '%-10s %8d %8.1f %10.1f %10s %10s %10s\n' "$who" "${matches[$who]}" "$(echo "${size[$who]} / 1000000" | bc -l)" "${seconds[$who]}" "${before[$who]}" "${peak[$who]}" "${after[$who]}"
+done

@@ -117,6 +117,47 @@ public sealed class InstanceIngestTests : IAsyncDisposable
         Assert.Equal(0, Store.Journal.OpenCount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_replacement_cut_by_a_crash_leaves_one_whole_version_on_either_side_of_its_switch(bool switched)
+    {
+        var first = AsReceived("CT_small.dcm");
+        string uid = first.File.Dataset.GetString(DicomTags.SOPInstanceUID)!;
+        Assert.Equal(IngestOutcome.Stored, await Ingest(new InstanceIngest(Store, Index), first));
+        string oldPath = Rows("SELECT path FROM instances")[0][0];
+        Assert.Equal(IngestOutcome.DifferentDuplicateReplaced, await Ingest(new InstanceIngest(Store, Index, DuplicatePolicy.Replace),
+            AsReceived("CT_small.dcm", d => d.SetString(DicomTags.PatientName, "Second^Version"))));
+        string newPath = Rows("SELECT path FROM instances")[0][0];
+        Assert.NotEqual(oldPath, newPath);
+        Assert.False(File.Exists(Path.Combine(Store.Root, oldPath)));
+
+        // The crash: the replacement's note without its end, both files there, and the index on one side of its switch.
+        await Store.Journal.BeginAsync(uid);
+        string keptPath = switched ? newPath : oldPath, strayPath = switched ? oldPath : newPath;
+        if (!switched)
+        {
+            // Before the switch: the index still names the first version; put its file back and the index with it.
+            File.Copy(Path.Combine(Corpus, "CT_small.dcm"), Path.Combine(Store.Root, "first-version.tmp"));
+            var restored = Run("sha256sum", Path.Combine(Store.Root, "first-version.tmp"))[..64];
+            File.Move(Path.Combine(Store.Root, "first-version.tmp"), Path.Combine(Store.Root, oldPath));
+            _archive.Execute($"UPDATE instances SET path = '{oldPath}', sha256 = '{restored}' WHERE sop_instance_uid = '{uid}'");
+        }
+        else
+        {
+            File.Copy(Path.Combine(Corpus, "CT_small.dcm"), Path.Combine(Store.Root, oldPath));
+        }
+        await _archive.RestartAsync();
+
+        Assert.Equal(0, await new InstanceIngest(Store, Index).RecoverAsync());
+
+        var row = Assert.Single(Rows("SELECT path, sha256 FROM instances"));
+        Assert.Equal(keptPath, row[0]);
+        Assert.Equal(Run("sha256sum", Path.Combine(Store.Root, keptPath))[..64], row[1]);
+        Assert.False(File.Exists(Path.Combine(Store.Root, strayPath)));
+        Assert.Equal([keptPath], Store.VersionsOf(uid));
+    }
+
     /// <summary>The states a crash can leave a store in, between its journal note and its end.</summary>
     public enum CrashState
     {
