@@ -6,7 +6,9 @@
 # every attribute (/instances?includefield=all&limit=1000000; Archivum caps it at 10,000 matches
 # and streams them). Prints each server's resident memory before, its peak (VmHWM) during and
 # after the searches, and each answer's size. ARCHIVUM_DLL=path/to/archivum.dll measures another
-# build the same way. In a private network namespace (Orthanc listens on every interface).
+# build the same way. Each search may take QIDO_MAX_SECONDS (300); one that has not answered by
+# then counts as no answer (0 matches). In a private network namespace (Orthanc listens on every
+# interface).
 # Usage: bench/qido-memory.sh [INSTANCES=30000] [CONCURRENT=16]   (as root, for unshare)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,7 +62,7 @@ for who in "${peers[@]}"; do
   start=$(now)
   pids=()
   for i in $(seq "$concurrent"); do
-    curl -sf --max-time 900 "${auth[@]}" -o "$work/answer-$who-$i.json" -D "$work/headers-$who-$i" "$url/instances?includefield=all&limit=1000000" &
+    curl -sf --max-time "${QIDO_MAX_SECONDS:-300}" "${auth[@]}" -o "$work/answer-$who-$i.json" -D "$work/headers-$who-$i" "$url/instances?includefield=all&limit=1000000" &
     pids+=($!)
   done
   wait "${pids[@]}" || say "$who: a search failed"
@@ -68,8 +70,12 @@ for who in "${peers[@]}"; do
   peak[$who]=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$server/status")
   sleep 5
   after[$who]=$(rss_mb "$server")
-  size[$who]=$(stat -c %s "$work/answer-$who-1.json")
-  matches[$who]=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/answer-$who-1.json")
+  if [ -s "$work/answer-$who-1.json" ]; then
+    size[$who]=$(stat -c %s "$work/answer-$who-1.json")
+    matches[$who]=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/answer-$who-1.json")
+  else
+    size[$who]=0; matches[$who]=0 # no answer within QIDO_MAX_SECONDS
+  fi
   stop
 done
 printf '\n%d instances; %d concurrent QIDO-RS /instances?includefield=all&limit=1000000\n' "$count" "$concurrent"

@@ -42,12 +42,13 @@ public sealed class ArchiveStoreHandler(InstanceIngest ingest, DeviceAccess? acc
         }
         return outcome switch
         {
+            // Error Comments are an LO (64 characters): said whole, the details are in the recorded event.
             IngestOutcome.DifferentDuplicateKept => new StoreResult(DimseStatus.ElementsDiscarded,
-                "an instance with this SOP Instance UID and other content is stored; it was kept and this one discarded (the event is recorded)"),
+                "duplicate kept: other content is stored under this UID"),
             IngestOutcome.DifferentDuplicateRejected => new StoreResult(DimseStatus.DuplicateSopInstance,
-                "an instance with this SOP Instance UID and other content is stored; this one is refused (the event is recorded)"),
+                "duplicate refused: other content is stored under this UID"),
             IngestOutcome.ReplacementRefused => new StoreResult(DimseStatus.DuplicateSopInstance,
-                "an instance with this SOP Instance UID is stored under another patient or study; the archive does not move it (policy Replace; the event is recorded)"),
+                "refused: this UID is stored for another patient or study"),
             _ => StoreResult.Success,
         };
     }

@@ -57,7 +57,21 @@ internal sealed class CommandSetWriter
             return;
         }
         var clean = new string([.. comment.Select(c => c is < ' ' or '\\' or > '~' ? ' ' : c)]).Trim();
-        Text(tag, clean.Length > 64 ? clean[..64].TrimEnd() : clean);
+        Text(tag, Shorten(clean));
+    }
+
+    /// <summary>
+    /// A comment within the 64 characters of an LO (PS3.5 6.2), cut at a word and marked with
+    /// "..." when longer, so the reader sees where it stops rather than half a word.
+    /// </summary>
+    internal static string Shorten(string text)
+    {
+        if (text.Length <= 64)
+        {
+            return text;
+        }
+        int cut = text.LastIndexOf(' ', 60);
+        return (cut > 30 ? text[..cut] : text[..61]).TrimEnd(' ', ',', ';', ':', '(') + "...";
     }
 
     /// <summary>An AT value (each tag as group then element, 16-bit little endian); null leaves the element out.</summary>

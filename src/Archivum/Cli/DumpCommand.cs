@@ -32,6 +32,11 @@ internal static class DumpCommand
             {
                 status |= CliErrors.Run(path, () =>
                 {
+                    if (File.Exists(path) && !Network.DicomFileCollector.LooksLikeDicom(path))
+                    {
+                        // Said plainly, rather than what a reader makes of text read as tags (a huge "value length").
+                        throw new InvalidOperationException("not a DICOM file (no \"DICM\" at byte 128, and it does not begin like a data set)");
+                    }
                     var file = DicomFile.Open(path);
                     if (parse.GetValue(json))
                     {

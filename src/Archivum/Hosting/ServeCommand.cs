@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Archivum.Archive;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace Archivum.Hosting;
 
@@ -51,6 +52,10 @@ internal static class ServeCommand
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                // Every 401 would log "AuthenticationScheme: Archivum was challenged"; refusals are in the audit trail.
+                ["Logging:LogLevel:Archivum.Hosting.Security.ArchivumAuthenticationHandler"] = "Warning",
+                // "No XML encryptor configured": the keys are protected by the data folder's permissions (0700, see below).
+                ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager"] = "Error",
             },
         });
         if (configFile is not null)
@@ -130,6 +135,9 @@ internal static class ServeCommand
             }
             builder.Services.AddSingleton(archive);
             builder.Services.AddSingleton(settings);
+            // ASP.NET Core's data-protection keys (anti-forgery, authentication) in the data folder,
+            // readable by the service's user only, so they survive restarts and stay with the archive.
+            builder.Services.AddDataProtection().SetApplicationName("Archivum").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(archive.Options.DataFolder, "keys")));
             builder.Services.AddSingleton<DicomWeb.SeriesMetadataCache>();
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();

@@ -76,6 +76,12 @@ internal static class ViewerEndpoints
         const archivumDicomWeb = window.location.origin + '/dicomweb';
         window.config = {
           routerBasename: '/viewer',
+          // The header's logo place holds the way out: a link to the sign-out page.
+          whiteLabeling: {
+            createLogoComponentFn: function (React) {
+              return React.createElement('a', { href: '/logout', className: 'text-primary-active', style: { marginLeft: '0.5rem' } }, 'Sign out');
+            },
+          },
           extensions: [],
           modes: [],
           customizationService: {},

@@ -68,6 +68,7 @@ public sealed partial class DumpCommandTests
     [InlineData("MR_truncated.dcm", "(7FE0,0010)")]
     [InlineData("rtplan_truncated.dcm", "byte")]
     [InlineData("no_such_file.dcm", "no such file")]
+    [InlineData("/etc/passwd", "not a DICOM file")] // text read as tags would be "value length 809138234 is larger than..."
     public void A_bad_file_is_one_line_on_stderr_and_exit_code_1(string name, string expected)
     {
         CliRunner.RequireDcmtk();

@@ -69,6 +69,12 @@ public sealed class BrowserSessionTests : IAsyncLifetime, IDisposable
         using var redirected = await _browser.SendAsync(page);
         Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
         Assert.Equal("/login?returnUrl=%2Fviewer%2F", redirected.Headers.Location?.OriginalString);
+        var rootPage = new HttpRequestMessage(HttpMethod.Get, "");
+        rootPage.Headers.Add("Accept", "text/html");
+        using (var root = await _browser.SendAsync(rootPage))
+        {
+            Assert.Equal("/login?returnUrl=%2F", root.Headers.Location?.OriginalString); // and after sign-in, / leads to the viewer
+        }
         Assert.Equal(HttpStatusCode.Unauthorized, (await _browser.GetAsync("dicomweb/studies")).StatusCode); // a script still gets 401
         Assert.Contains("<form method=\"post\" action=\"/login\">", await _browser.GetStringAsync("login?returnUrl=%2Fviewer%2F"), StringComparison.Ordinal);
 
@@ -98,6 +104,21 @@ public sealed class BrowserSessionTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, (await WithCookie(HttpMethod.Put, "api/studies/1.2.3/labels/teaching", secret)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await WithCookie(HttpMethod.Put, "api/studies/1.2.3/labels/teaching", secret, "forged")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await WithCookie(HttpMethod.Put, "api/studies/1.2.3/labels/teaching", secret, csrf)).StatusCode);
+
+        // The site's root leads a signed-in browser to the viewer, and the viewer's header links to the sign-out page.
+        var signedInRoot = new HttpRequestMessage(HttpMethod.Get, "");
+        signedInRoot.Headers.Add("Cookie", $"archivum_session={secret}");
+        signedInRoot.Headers.Add("Accept", "text/html");
+        using (var root = await _browser.SendAsync(signedInRoot))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+            Assert.Equal("/viewer/", root.Headers.Location?.OriginalString);
+        }
+        Assert.Contains("<form method=\"post\" action=\"/logout\">", await _browser.GetStringAsync("logout"), StringComparison.Ordinal);
+        if ((await WithCookie(HttpMethod.Get, "viewer/app-config.js", secret)) is { StatusCode: HttpStatusCode.OK } config)
+        {
+            Assert.Contains("href: '/logout'", await config.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
 
         var logout = new HttpRequestMessage(HttpMethod.Post, "logout");
         logout.Headers.Add("Cookie", $"archivum_session={secret}");

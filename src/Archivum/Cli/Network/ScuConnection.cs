@@ -15,8 +15,13 @@ internal sealed class ScuConnection
 {
     private readonly Option<string> _host = new("--host") { Description = "the peer's host name or address", DefaultValueFactory = _ => "127.0.0.1" };
     private readonly Option<int> _port = new("--port", "-p") { Description = "the peer's DICOM port", DefaultValueFactory = _ => 11112 };
-    private readonly Option<string> _callingAe = new("--calling-ae", "-aet") { Description = "our AE title", DefaultValueFactory = _ => "ARCHIVUM" };
-    private readonly Option<string> _calledAe = new("--called-ae", "-aec") { Description = "the peer's AE title", DefaultValueFactory = _ => "ANY-SCP" };
+    // The defaults reach an archive on its own defaults: it is called ARCHIVUM (and checks it), and
+    // the command calls under a title of its own, so logs and audit records tell the two apart.
+    private readonly Option<string> _callingAe = new("--calling-ae", "-aet") { Description = "our AE title", DefaultValueFactory = _ => DefaultCallingAETitle };
+    private readonly Option<string> _calledAe = new("--called-ae", "-aec") { Description = "the peer's AE title", DefaultValueFactory = _ => "ARCHIVUM" };
+
+    /// <summary>The AE title the commands call under unless told otherwise.</summary>
+    public const string DefaultCallingAETitle = "ARCHIVUM-CLI";
     private readonly Option<bool> _tls = new("--tls") { Description = "use DICOM TLS (PS3.15 B.1); the peer's certificate must be trusted by the system or by --tls-ca" };
     private readonly Option<string?> _tlsCa = new("--tls-ca") { Description = "with --tls: a PEM file of the certificate authorities to trust for the peer's certificate" };
     private readonly Option<string?> _tlsCert = new("--tls-cert") { Description = "with --tls: our certificate (PEM), when the peer asks for one" };

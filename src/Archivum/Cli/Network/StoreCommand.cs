@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Archivum.Dicom.IO;
 using Archivum.Dicom.Model;
 using Archivum.Dicom.Network.Negotiation;
@@ -58,6 +59,9 @@ internal static class StoreCommand
 
     private sealed record Instance(string Path, string SopClassUid, string TransferSyntaxUid, long Length);
 
+    /// <summary>Media Storage Directory Storage: the SOP class of a DICOMDIR (PS3.10 7.2).</summary>
+    private const string MediaStorageDirectory = "1.2.840.10008.1.3.10";
+
     /// <summary>Reads each file's header for its SOP class and transfer syntax; files that are not DICOM are skipped when found in a folder, failed when named.</summary>
     private static List<Instance> Inspect(List<(string Path, bool FromFolder)> files, TransferProgress progress)
     {
@@ -74,6 +78,12 @@ internal static class StoreCommand
             {
                 var file = DicomFile.Open(path, header);
                 string? sopClass = file.FileMetaInformation.GetString(new DicomTag(0x0002, 0x0002)) ?? file.Dataset.GetString(new DicomTag(0x0008, 0x0016));
+                if (sopClass == MediaStorageDirectory)
+                {
+                    // A DICOMDIR is the index of a medium, not an instance: the files it lists are sent from their folders (as import does).
+                    progress.SkippedOne(path, "a DICOMDIR (the files it lists are sent from their folders)");
+                    continue;
+                }
                 if (string.IsNullOrEmpty(sopClass))
                 {
                     progress.FailedOne(path, "no SOP Class UID");
@@ -151,18 +161,21 @@ internal static class StoreCommand
         try
         {
             var response = await client.StoreAsync(instance.Path, cancellationToken).ConfigureAwait(false);
-            string comment = response.ErrorComment is { Length: > 0 } c ? $" ({c})" : "";
+            // What the peer said, when it said something (its Error Comment), else the status's meaning in PS3.7.
+            string said = response.ErrorComment is { Length: > 0 } comment
+                ? "0x" + response.Status.Code.ToString("X4", CultureInfo.InvariantCulture) + " " + comment
+                : response.Status.ToString();
             if (response.Status.IsSuccess)
             {
                 progress.Stored(instance.Length);
             }
             else if (response.Status.IsWarning)
             {
-                progress.Stored(instance.Length, $"{response.Status}{comment}", instance.Path);
+                progress.Stored(instance.Length, said, instance.Path);
             }
             else
             {
-                progress.FailedOne(instance.Path, $"{response.Status}{comment}");
+                progress.FailedOne(instance.Path, said);
             }
         }
         catch (Exception e) when (e is DimseClientException or DicomReadException or InvalidOperationException or (IOException and not DicomNetworkException))

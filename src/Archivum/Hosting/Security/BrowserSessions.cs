@@ -35,6 +35,11 @@ internal static class BrowserSessions
     public static void Map(WebApplication app)
     {
         app.MapGet("/login", (HttpContext http, string? returnUrl) => Page(LocalUrl(returnUrl), null)).AllowAnonymous();
+        // A browser at the site's root: signed in, to the viewer (the sign-in page first, by the challenge).
+        app.MapGet("/", (HttpContext http) => http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase)
+            ? Results.Redirect("/viewer/")
+            : Results.Json(new { viewer = "/viewer/", dicomweb = "/dicomweb", api = "/api/docs", login = "/login" })); // a script: where things are
+        app.MapGet("/logout", () => Results.Content(SignOutPage, "text/html; charset=utf-8", Encoding.UTF8)).AllowAnonymous();
         app.MapPost("/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
         app.MapPost("/logout", (HttpContext http, SecurityStore store, LoginAudit audit) =>
         {
@@ -118,6 +123,25 @@ internal static class BrowserSessions
     private static bool SameOrigin(HttpRequest request, string origin) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme == request.Scheme
         && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The sign-out page the viewer links to: one button that posts to <c>/logout</c> (a GET changes nothing).</summary>
+    private const string SignOutPage = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>Archivum — sign out</title>
+        <style>
+          body { font-family: system-ui, sans-serif; background: #0b1a2b; color: #e8eef5; display: grid; place-items: center; min-height: 100vh; margin: 0; }
+          form { background: #13283f; padding: 2rem 2.5rem; border-radius: 8px; width: 20rem; }
+          h1 { font-size: 1.3rem; margin: 0 0 1.2rem; }
+          button { margin-top: 1rem; width: 100%; padding: .6rem; border: 0; border-radius: 4px; background: #3d8fd6; color: white; font-size: 1rem; }
+          a { color: #9cc8f0; display: block; margin-top: 1rem; text-align: center; }
+        </style></head><body>
+        <form method="post" action="/logout">
+        <h1>Archivum — sign out</h1>
+        <button type="submit" autofocus>Sign out</button>
+        <a href="/viewer/">Back to the viewer</a>
+        </form></body></html>
+        """;
 
     private static IResult Page(string returnUrl, string? error, int status = StatusCodes.Status200OK)
     {

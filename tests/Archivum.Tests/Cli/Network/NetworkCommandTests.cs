@@ -69,6 +69,7 @@ public sealed class NetworkCommandTests : IDisposable
             File.Copy(Path.Combine(CliRunner.Corpus, name), Path.Combine(source, name));
         }
         File.WriteAllText(Path.Combine(source, "manifest.json"), "{}"); // not DICOM: skipped, not a failure
+        File.Copy(Path.Combine(CliRunner.Corpus, "dicomdirtests", "DICOMDIR"), Path.Combine(source, "DICOMDIR")); // a medium's index: skipped too
         string received = ReceiveFolder("received");
         // +xa: storescp accepts every transfer syntax; +B: it writes the data set as received.
         using var storescp = DcmtkServer.Start("storescp", port => ["-aet", "ANY-SCP", "+xa", "+B", "-od", received, Port(port)]);
@@ -77,7 +78,7 @@ public sealed class NetworkCommandTests : IDisposable
 
         Assert.True(store.ExitCode == 0, store.Stdout + store.Stderr + storescp.Log);
         Assert.Contains($"{names.Length} stored", store.Stdout, StringComparison.Ordinal);
-        Assert.Contains("1 skipped", store.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 skipped", store.Stdout, StringComparison.Ordinal);
         var receivedFiles = Directory.GetFiles(received);
         Assert.Equal(names.Length, receivedFiles.Length);
         var byInstance = receivedFiles.ToDictionary(f => Path.GetFileName(f)[3..], DatasetListing); // storescp names files "XX.<SOP Instance UID>"

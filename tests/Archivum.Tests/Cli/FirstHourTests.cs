@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using Archivum.Tests.Hosting;
+
+namespace Archivum.Tests.Cli;
+
+/// <summary>
+/// What a new user meets first, against a running archive on its defaults: the network commands
+/// reach it without naming its AE title, a wrong invocation is a line (not the whole help), and a
+/// re-sent instance with other content is reported in the archive's words, whole.
+/// </summary>
+public sealed class FirstHourTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("archivum-first-hour-").FullName;
+    private ServeProcess _serve = null!;
+
+    public async Task InitializeAsync()
+    {
+        CliRunner.RequireDcmtk();
+        _serve = await ServeProcess.StartAsync(Path.Combine(_folder, "data"));
+        _serve.SignIn(ServeProcess.InitialAdminUser, _serve.InitialAdminPassword);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _serve.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private string Port => _serve.DicomPort.ToString(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_network_commands_reach_the_archive_on_their_defaults_under_a_title_of_their_own()
+    {
+        // The archive checks the called AE title (ARCHIVUM); the CLI calls it by default.
+        var echo = CliRunner.Archivum("echo", "--port", Port);
+        Assert.True(echo.ExitCode == 0, echo.Stderr);
+        var find = CliRunner.Archivum("find", "--port", Port, "-L", "STUDY", "-k", "PatientID=NOBODY");
+        Assert.True(find.ExitCode == 0, find.Stderr);
+        using var audit = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/audit?event=110112"));
+        var query = Assert.Single(audit.RootElement.EnumerateArray());
+        Assert.Equal("ARCHIVUM-CLI", query.GetProperty("user").GetString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "move", "-k", "StudyInstanceUID=1.2.3" }, "--dest", "archivum move --help")]
+    [InlineData(new[] { "find", "--port", "eleven" }, "--port: 'eleven' is not a whole number", "archivum find --help")]
+    [InlineData(new[] { "stor", "file.dcm" }, "'stor' is not a command; did you mean 'store'?", "archivum --help")]
+    public void A_wrong_invocation_is_a_line_and_where_to_read_more(string[] args, string said, string helpCommand)
+    {
+        var result = CliRunner.Archivum(args);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout); // not the whole help
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 2, result.Stderr);
+        Assert.StartsWith("archivum: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(said, lines[0], StringComparison.Ordinal);
+        Assert.Equal($"({helpCommand} lists the options)", lines[1]);
+    }
+
+    [Fact]
+    public void Other_content_under_a_stored_uid_is_reported_as_the_archive_says_it()
+    {
+        string changed = Path.Combine(_folder, "changed.dcm");
+        File.Copy(Path.Combine(CliRunner.Corpus, "CT_small.dcm"), changed);
+        Assert.Equal(0, CliRunner.Run("dcmodify", "-nb", "-m", "PatientName=Other^Name", changed).ExitCode);
+        Assert.Equal(0, CliRunner.Archivum("store", "--port", Port, Path.Combine(CliRunner.Corpus, "CT_small.dcm")).ExitCode);
+        var again = CliRunner.Archivum("store", "--port", Port, changed);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        // The archive's Error Comment, whole (an LO of 64 characters at most, never cut mid-word).
+        Assert.Contains("0xB006 duplicate kept: other content is stored under this UID", again.Stdout + again.Stderr, StringComparison.Ordinal);
+    }
+}
