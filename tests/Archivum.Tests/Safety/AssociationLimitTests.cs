@@ -39,8 +39,8 @@ public sealed class AssociationLimitTests : IDisposable
             Assert.Contains("Association Accepted", Echo(serve, "MODALITY"), StringComparison.Ordinal);
 
             // The address's share: two more AE titles from the same address fill it, a sixth association is refused whatever its AE.
-            held.Add(await Connect(serve, "OTHER1"));
-            held.Add(await Connect(serve, "OTHER2"));
+            held.Add(await ConnectOnceFree(serve, "OTHER1"));
+            held.Add(await ConnectOnceFree(serve, "OTHER2"));
             Assert.Contains("Local Limit Exceeded", Echo(serve, "MODALITY"), StringComparison.OrdinalIgnoreCase);
         }
         finally
@@ -68,6 +68,22 @@ public sealed class AssociationLimitTests : IDisposable
             CalledAETitle = "ARCHIVUM",
             PresentationContexts = [new(DicomUids.Verification, [DicomTransferSyntax.ImplicitVRLittleEndian.Uid])],
         });
+
+    /// <summary>Connects once the share is free: the server counts an ended association out a moment after its peer has gone (bounded wait).</summary>
+    private static async Task<DicomAssociation> ConnectOnceFree(ServeProcess serve, string callingAETitle)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Connect(serve, callingAETitle);
+            }
+            catch (DicomAssociationRejectedException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
 
     private static string Echo(ServeProcess serve, string callingAETitle)
     {

@@ -160,7 +160,7 @@ public sealed class SingleSignOnTests : IDisposable
         }
         using var audit = JsonDocument.Parse(await serve.Http.GetStringAsync("api/audit?event=110114&limit=1000"));
         var details = audit.RootElement.EnumerateArray().Select(r => r.GetProperty("detail").GetString()!).ToList();
-        Assert.Contains(details, d => d.Contains("DICOM association from AE ARCHIVUM: single sign-on token accepted", StringComparison.Ordinal));
+        Assert.Contains(details, d => d.Contains("DICOM association from AE ARCHIVUM-CLI: single sign-on token accepted", StringComparison.Ordinal));
         Assert.Contains(details, d => d.Contains("single sign-on token refused: expired", StringComparison.Ordinal));
     }
 
