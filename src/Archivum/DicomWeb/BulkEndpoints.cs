@@ -34,19 +34,21 @@ internal static class BulkEndpoints
 
     private static async Task<IResult> BulkDataAsync(HttpContext http, ArchiveRuntime archive, string[] uids, string path)
     {
-        if (!DicomWebMedia.AcceptsMultipart(http.Request, OctetStream).Acceptable)
-        {
-            return DicomWebMedia.NotAcceptable(http.Request, $"multipart/related; type=\"{OctetStream}\"");
-        }
-        var (dataset, _, problem) = Open(archive, uids, http.StudyScope());
+        var (dataset, syntax, problem) = Open(archive, uids, http.StudyScope());
         if (problem is not null)
         {
             return problem;
         }
         var element = Navigate(dataset!, path);
-        if (element is DicomFragmentSequence)
+        if (element is DicomFragmentSequence encapsulated && syntax is not null)
         {
-            return Results.Problem("encapsulated Pixel Data is retrieved frame by frame: use /frames/{n}", statusCode: StatusCodes.Status404NotFound);
+            // PS3.18 8.7.3.3.2: compressed bulk data, as stored: every frame a part in its own media type.
+            int frameCount = dataset!.TryGetValue<int>(DicomTags.NumberOfFrames, out int n) && n > 0 ? n : 1;
+            return await WriteEncapsulatedAsync(http, encapsulated, syntax, frameCount, Enumerable.Range(1, frameCount).ToList()).ConfigureAwait(false);
+        }
+        if (!DicomWebMedia.AcceptsMultipart(http.Request, OctetStream).Acceptable)
+        {
+            return DicomWebMedia.NotAcceptable(http.Request, $"multipart/related; type=\"{OctetStream}\"");
         }
         if (element is not DicomValueElement value)
         {
@@ -80,18 +82,7 @@ internal static class BulkEndpoints
         var pixels = dataset[DicomTags.PixelData];
         if (pixels is DicomFragmentSequence encapsulated && syntax is not null)
         {
-            string own = MediaTypeOf(syntax);
-            var (acceptable, requested) = DicomWebMedia.AcceptsMultipart(http.Request, own);
-            var (octet, octetSyntax) = DicomWebMedia.AcceptsMultipart(http.Request, OctetStream);
-            string? partType = acceptable && (requested is null or "*" || requested == syntax.Uid) ? own
-                : octet && (octetSyntax == "*" || octetSyntax == syntax.Uid) ? OctetStream : null;
-            if (partType is null)
-            {
-                return Results.Problem($"the frames are stored in {syntax.Name}: ask for multipart/related; type=\"{own}\" or type=\"{OctetStream}\"; transfer-syntax=* (decoding them needs a codec this build does not have)", statusCode: StatusCodes.Status406NotAcceptable);
-            }
-            var frames = encapsulated.GetFrames(frameCount);
-            await WritePartsAsync(http, partType, numbers.Select(f => ($"{partType}; transfer-syntax={syntax.Uid}", (Func<Stream>)(() => Concatenated(frames[f - 1])), frames[f - 1].Sum(b => b.Length))).ToList()).ConfigureAwait(false);
-            return Results.Empty;
+            return await WriteEncapsulatedAsync(http, encapsulated, syntax, frameCount, numbers).ConfigureAwait(false);
         }
         if (pixels is not DicomValueElement native)
         {
@@ -108,6 +99,27 @@ internal static class BulkEndpoints
         }
         string type = $"{OctetStream}; transfer-syntax={DicomTransferSyntax.ExplicitVRLittleEndian.Uid}";
         await WritePartsAsync(http, OctetStream, numbers.Select(f => (type, (Func<Stream>)(() => Slice(native.Buffer.OpenRead(), (f - 1) * frameLength)), frameLength)).ToList()).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// Frames of encapsulated Pixel Data as stored, each a part: in the syntax's own media type
+    /// (image/jpeg, image/jp2…) or as application/octet-stream with transfer-syntax=* (or the stored
+    /// one); 406 with the reason otherwise (decoding needs a codec this build does not have).
+    /// </summary>
+    private static async Task<IResult> WriteEncapsulatedAsync(HttpContext http, DicomFragmentSequence encapsulated, DicomTransferSyntax syntax, int frameCount, IReadOnlyList<int> numbers)
+    {
+        string own = MediaTypeOf(syntax);
+        var (acceptable, requested) = DicomWebMedia.AcceptsMultipart(http.Request, own);
+        var (octet, octetSyntax) = DicomWebMedia.AcceptsMultipart(http.Request, OctetStream);
+        string? partType = acceptable && (requested is null or "*" || requested == syntax.Uid) ? own
+            : octet && (octetSyntax == "*" || octetSyntax == syntax.Uid) ? OctetStream : null;
+        if (partType is null)
+        {
+            return Results.Problem($"the frames are stored in {syntax.Name}: ask for multipart/related; type=\"{own}\" or type=\"{OctetStream}\"; transfer-syntax=* (decoding them needs a codec this build does not have)", statusCode: StatusCodes.Status406NotAcceptable);
+        }
+        var frames = encapsulated.GetFrames(frameCount);
+        await WritePartsAsync(http, partType, numbers.Select(f => ($"{partType}; transfer-syntax={syntax.Uid}", (Func<Stream>)(() => Concatenated(frames[f - 1])), frames[f - 1].Sum(b => b.Length))).ToList()).ConfigureAwait(false);
         return Results.Empty;
     }
 

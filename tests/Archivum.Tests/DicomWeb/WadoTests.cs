@@ -211,6 +211,19 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         Assert.Equal(HttpStatusCode.BadRequest, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/1,x")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/16")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Retrieve(InstanceUrl("CT_small.dcm") + "/bulkdata/00100010/0/00100020")).Status);
+
+        // The BulkDataURI the metadata gives compressed Pixel Data answers (PS3.18 8.7.3.3.2): every frame as stored, a part each.
+        using (var metadata = System.Text.Json.JsonDocument.Parse(await archive.Serve.Http.GetStringAsync(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/metadata")))
+        {
+            string uri = metadata.RootElement[0].GetProperty("7FE00010").GetProperty("BulkDataURI").GetString()!;
+            foreach (string accept in new[] { "multipart/related; type=\"image/dicom-rle\"", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*" })
+            {
+                var all = await Retrieve(uri, accept);
+                Assert.Equal(HttpStatusCode.OK, all.Status);
+                Assert.Equal([rle[1], rle[2]], all.Parts.Select(p => Sha256(p.Path)));
+            }
+            Assert.Equal(HttpStatusCode.NotAcceptable, (await Retrieve(uri, "multipart/related; type=\"application/octet-stream\"")).Status);
+        }
     }
 
     [Theory]
