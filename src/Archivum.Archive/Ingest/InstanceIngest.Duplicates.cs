@@ -11,7 +11,7 @@ public sealed partial class InstanceIngest
 {
     private async Task<IngestOutcome> DuplicateAsync(PendingInstanceStream pending, InstanceRecord record, string storedSha, CancellationToken cancellationToken)
     {
-        if (storedSha == record.Sha256)
+        if (storedSha == record.Sha256 || SameValuesAsStored(pending, record))
         {
             return IngestOutcome.IdenticalDuplicate;
         }
@@ -97,6 +97,29 @@ public sealed partial class InstanceIngest
         }
         InstanceReplaced?.Invoke(new InstanceReplacement(old, replacement));
         return IngestOutcome.DifferentDuplicateReplaced;
+    }
+
+    /// <summary>
+    /// Whether the received instance says what the stored one says, in another encoding (a sender
+    /// that drops trailing padding or group lengths, re-encodes the transfer syntax or the sequence
+    /// length form when it sends a stored file again): the same instance, not a conflict.
+    /// </summary>
+    private bool SameValuesAsStored(PendingInstanceStream pending, InstanceRecord record)
+    {
+        try
+        {
+            if (index.FindInstance(record.SopInstanceUid) is not { } stored)
+            {
+                return false;
+            }
+            var received = Dicom.Model.DicomFile.Open(pending.TemporaryPath);
+            var kept = Dicom.Model.DicomFile.Open(store.FullPath(stored.RelativePath));
+            return Dicom.Model.DicomDatasetEquality.SameValues(received.Dataset, received.TransferSyntax, kept.Dataset, kept.TransferSyntax);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Dicom.IO.DicomReadException or SqliteException)
+        {
+            return false; // not shown to be the same: handled as other content
+        }
     }
 
     /// <summary>Raised once a replacement is durable: the version that went and the one that came (for the audit trail, caches).</summary>

@@ -70,4 +70,32 @@ public sealed class FirstHourTests : IAsyncLifetime
         // The archive's Error Comment, whole (an LO of 64 characters at most, never cut mid-word).
         Assert.Contains("0xB006 duplicate kept: other content is stored under this UID", again.Stdout + again.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_instance_sent_again_in_another_encoding_is_the_same_instance_not_a_conflict()
+    {
+        string original = Path.Combine(CliRunner.Corpus, "CT_small.dcm");
+        string reencoded = Path.Combine(_folder, "implicit-padded.dcm");
+        // DCMTK re-encodes: implicit VR, group lengths written, sequences of defined length, trailing padding added.
+        var convert = CliRunner.Run("dcmconv", "+ti", "+g", "+e", "+p", "256", "0", original, reencoded);
+        Assert.True(convert.ExitCode == 0, convert.Stderr);
+        Assert.NotEqual(File.ReadAllBytes(original).Length, File.ReadAllBytes(reencoded).Length);
+        Assert.Contains("(Success)", Send(original), StringComparison.Ordinal);
+        Assert.Contains("(Success)", Send(reencoded), StringComparison.Ordinal);
+        Assert.Equal("[]", await _serve.Http.GetStringAsync("api/conflicts"));
+
+        // A real difference is still one.
+        string changed = Path.Combine(_folder, "changed-value.dcm");
+        File.Copy(reencoded, changed);
+        Assert.Equal(0, CliRunner.Run("dcmodify", "-nb", "-m", "StudyDescription=Another description", changed).ExitCode);
+        Assert.Contains("Received Store Response (Warning", Send(changed), StringComparison.Ordinal);
+        using var conflicts = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/conflicts"));
+        Assert.Equal("duplicate-kept", Assert.Single(conflicts.RootElement.EnumerateArray()).GetProperty("kind").GetString());
+    }
+
+    private string Send(string file)
+    {
+        var store = CliRunner.RunWith(new Dictionary<string, string> { ["TCP_NODELAY"] = "1" }, "storescu", "-v", "-aec", "ARCHIVUM", "127.0.0.1", Port, file);
+        return store.Stdout + store.Stderr;
+    }
 }
