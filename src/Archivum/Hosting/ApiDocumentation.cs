@@ -25,6 +25,19 @@ internal static class ApiDocumentation
     public static void Map(WebApplication app)
     {
         app.MapOpenApi("/api/openapi.json").AllowAnonymous();
-        app.MapScalarApiReference("/api/docs", options => options.WithTitle("Archivum API").WithOpenApiRoutePattern("/api/openapi.json")).AllowAnonymous();
+        // Hospitals run offline: nothing on the page may reach outside (fonts, the request proxy, the AI
+        // agent, the MCP and SDK-generation buttons, telemetry); requests are tried from the page itself.
+        app.MapScalarApiReference("/api/docs", options =>
+        {
+            options.ProxyUrl = null; // "try it" requests go from the page itself, never through a proxy outside
+            options.WithTitle("Archivum API")
+                .WithOpenApiRoutePattern("/api/openapi.json")
+                .DisableDefaultFonts()
+                .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideClientButton()
+                .HideDeveloperTools();
+        }).AllowAnonymous();
     }
 }
