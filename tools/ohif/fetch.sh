@@ -10,7 +10,25 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 version=$(cat tools/ohif/VERSION)
 target="third_party/ohif/$version"
+
+# Patches to OHIF's code, each a fault it has with valid PS3.18 answers (applied once, marked, and
+# checked: a release whose code differs stops the fetch rather than leave the fault in):
+#   1. getModalities read ModalitiesInStudy.Value.length, but an attribute without a value has no
+#      "Value" (PS3.18 F.2.5): a study whose instances have no Modality emptied the whole study list.
+patches=1
+patch_viewer() { # $1 = dist folder
+  local app
+  app=$(grep -l 'function getModalities' "$1"/app.bundle.*.js || true)
+  [ -n "$app" ] || { echo "the @ohif/app $version bundle has no getModalities: patch 1 cannot be applied" >&2; return 1; }
+  if ! grep -q 'i < (ModalitiesInStudy.Value || \[\]).length' "$app"; then
+    grep -q 'i < ModalitiesInStudy.Value.length' "$app" || { echo "getModalities in the @ohif/app $version bundle is not as expected: patch 1 cannot be applied" >&2; return 1; }
+    sed -i 's/i < ModalitiesInStudy.Value.length/i < (ModalitiesInStudy.Value || []).length/' "$app"
+  fi
+  echo "$patches" > "$1/.archivum-patches"
+}
 if [ -f "$target/dist/index.html" ]; then
+  # Fetched before: only the patches it lacks.
+  [ "$(cat "$target/dist/.archivum-patches" 2>/dev/null)" = "$patches" ] || patch_viewer "$target/dist"
   exit 0
 fi
 command -v npm >/dev/null || { echo "npm is missing (apt-get install npm): the viewer at /viewer cannot be fetched" >&2; exit 2; }
@@ -26,6 +44,7 @@ sed -i 's#url(/\([^/]\)#url(/viewer/\1#g' "$dist"/*.css # fonts and images named
 bundles=$(grep -l '__webpack_require__.p = "/";' "$dist"/*.js || true) # the app and its workers each have a runtime
 [ -n "$bundles" ] || { echo "the @ohif/app $version bundle does not set its public path as expected: cannot serve it under /viewer" >&2; exit 1; }
 sed -i 's|__webpack_require__.p = "/";|__webpack_require__.p = "/viewer/";|' $bundles
+patch_viewer "$dist"
 mkdir -p "third_party/ohif"
 rm -rf "$target.partial"
 mv "$work/unpacked/package" "$target.partial"

@@ -69,7 +69,10 @@ public sealed class ViewerBrowserTests : IAsyncLifetime
         var viewer = await _serve.Http.GetAsync("viewer/");
         Assert.True(viewer.IsSuccessStatusCode, "the viewer is not installed: " + await viewer.Content.ReadAsStringAsync());
         var store = CliRunner.Archivum(["store", "--called-ae", "ARCHIVUM", "--port", _serve.DicomPort.ToString(CultureInfo.InvariantCulture),
-            Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(CliRunner.Corpus, "MR_small.dcm")]);
+            Path.Combine(CliRunner.Corpus, "CT_small.dcm"), Path.Combine(CliRunner.Corpus, "MR_small.dcm"),
+            // A Secondary Capture without Modality: QIDO-RS answers its Modalities in Study with no Value (valid
+            // PS3.18), which OHIF 3.13.2 could not read, emptying the whole study list (tools/ohif/fetch.sh patches it).
+            Path.Combine(CliRunner.Corpus, "SC_jpeg_no_color_transform.dcm")]);
         Assert.True(store.ExitCode == 0, store.Stdout + store.Stderr);
 
         string artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts", "viewer")).FullName;
