@@ -55,8 +55,7 @@ public static class AssociationNegotiator
                 results.Add(new PresentationContextResult(context.Id, PresentationContextResultReason.AbstractSyntaxNotSupported, ""));
                 continue;
             }
-            // Our order of preference decides among the transfer syntaxes proposed.
-            string? chosen = ours.FirstOrDefault(ts => context.TransferSyntaxes.Contains(ts, StringComparer.Ordinal));
+            string? chosen = ChooseTransferSyntax(policy, ours, context.TransferSyntaxes);
             if (chosen is null)
             {
                 results.Add(new PresentationContextResult(context.Id, PresentationContextResultReason.TransferSyntaxesNotSupported, ""));
@@ -141,4 +140,20 @@ public static class AssociationNegotiator
     }
 
     private static ushort Min(ushort a, ushort b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);
+
+    /// <summary>
+    /// The transfer syntax accepted for a context: by default the proposer's first that we take
+    /// (a modality proposing JPEG Lossless first gets it; a C-GET SCU proposing the syntax the
+    /// instances are stored in first gets them as stored), passing over retired ones (big endian)
+    /// while anything else fits; with <see cref="AssociationPolicy.PreferOwnTransferSyntaxOrder"/>, our order.
+    /// </summary>
+    private static string? ChooseTransferSyntax(AssociationPolicy policy, string[] ours, IReadOnlyList<string> proposed)
+    {
+        if (policy.PreferOwnTransferSyntaxOrder)
+        {
+            return ours.FirstOrDefault(ts => proposed.Contains(ts, StringComparer.Ordinal));
+        }
+        var taken = proposed.Where(ts => ours.Contains(ts, StringComparer.Ordinal)).ToList();
+        return taken.FirstOrDefault(ts => !Dicom.Model.DicomTransferSyntax.Get(ts).IsRetired) ?? taken.FirstOrDefault();
+    }
 }

@@ -40,6 +40,13 @@ public sealed class AssociationPolicy
             && ts != DicomTransferSyntax.DeflatedExplicitVRLittleEndian && ts != DicomTransferSyntax.ExplicitVRBigEndian).Select(ts => ts.Uid),
     ];
 
+    /// <summary>
+    /// When several proposed transfer syntaxes are acceptable: false (default) takes the proposer's
+    /// first (retired ones only when nothing else fits); true takes the first in our order
+    /// (<see cref="Accept"/>'s list).
+    /// </summary>
+    public bool PreferOwnTransferSyntaxOrder { get; set; }
+
     /// <summary>Our AE titles; a request addressed to another is rejected when <see cref="RequireCalledAETitleMatch"/> is set.</summary>
     public ISet<string> AETitles { get; } = new HashSet<string>(StringComparer.Ordinal);
 

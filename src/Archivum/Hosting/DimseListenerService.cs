@@ -29,6 +29,7 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             .Accept(Archivum.Dicom.Dictionary.DicomUids.StorageCommitmentPushModel, AssociationPolicy.UncompressedTransferSyntaxes);
         policy.AETitles.Add(settings.AETitle);
         policy.RequireCalledAETitleMatch = settings.CheckCalledAETitle;
+        policy.PreferOwnTransferSyntaxOrder = settings.TransferSyntaxPreference == "archive";
         var access = new DeviceAccess(archive.Devices, settings.UnknownCallingAETitles == "accept", users);
         var log = loggers.CreateLogger<DimseListenerService>();
         policy.AuthorizeAsync = (request, cancellationToken) => new ValueTask<AssociationRejection?>(AuthorizeAsync(request, access, log, cancellationToken));

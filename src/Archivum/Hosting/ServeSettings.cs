@@ -60,6 +60,9 @@ public sealed class ServeSettings
     /// <summary>accept (default: a first run on a laptop) or reject (production): associations from AE titles the device registry does not know.</summary>
     public string UnknownCallingAETitles { get; set; } = "accept";
 
+    /// <summary>Which transfer syntax a context gets when several proposed are acceptable: <c>proposer</c> (its first) or <c>archive</c> (lossless compressed, uncompressed, lossy).</summary>
+    public string TransferSyntaxPreference { get; set; } = "proposer";
+
     /// <summary>Refuse associations addressed to another AE title (PS3.8 reject reason 7).</summary>
     public bool CheckCalledAETitle { get; set; } = true;
 
@@ -132,6 +135,7 @@ public sealed class ServeSettings
         Check(ExportFolder is null || Path.IsPathFullyQualified(ExportFolder), nameof(ExportFolder), ExportFolder, "give an absolute path");
         Check(Security.DicomUserIdentity is "optional" or "required", "Security:DicomUserIdentity", Security.DicomUserIdentity, "give optional or required");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");
+        Check(TransferSyntaxPreference is "proposer" or "archive", nameof(TransferSyntaxPreference), TransferSyntaxPreference, "give proposer or archive");
         foreach (var (ae, device) in Devices)
         {
             Check(DicomAETitle.Validate(ae) is null, $"Devices:{ae}", ae, DicomAETitle.Validate(ae) ?? "");

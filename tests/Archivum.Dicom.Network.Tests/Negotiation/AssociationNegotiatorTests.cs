@@ -88,7 +88,7 @@ public sealed class AssociationNegotiatorTests
             new PresentationContextRequest(5, CT, [JpegBaseline]),
             new PresentationContextRequest(7, AssociationPolicy.VerificationSopClass, [ILE])), policy, null);
         var contexts = result.Accept!.PresentationContexts;
-        Assert.Equal(new PresentationContextResult(1, PresentationContextResultReason.Acceptance, ELE), contexts[0]); // our preference, not theirs
+        Assert.Equal(new PresentationContextResult(1, PresentationContextResultReason.Acceptance, ILE), contexts[0]); // the proposer's first that we take
         Assert.Equal(PresentationContextResultReason.AbstractSyntaxNotSupported, contexts[1].Result);
         Assert.Equal(PresentationContextResultReason.TransferSyntaxesNotSupported, contexts[2].Result);
         Assert.Equal(PresentationContextResultReason.Acceptance, contexts[3].Result);
@@ -102,13 +102,16 @@ public sealed class AssociationNegotiatorTests
     }
 
     [Fact]
-    public void StoragePrefersLosslessCompressionThenUncompressedThenLossy()
+    public void Storage_takes_the_proposers_first_syntax_or_with_our_order_lossless_compression_then_uncompressed_then_lossy()
     {
-        var result = AssociationNegotiator.Negotiate(Request(
+        var request = Request(
             new PresentationContextRequest(1, CT, [JpegBaseline, ILE, JpegLossless]),
             new PresentationContextRequest(3, CT, [JpegBaseline, ILE]),
-            new PresentationContextRequest(5, CT, [JpegBaseline])), Policy());
-        Assert.Equal([JpegLossless, ILE, JpegBaseline], result.Accept!.PresentationContexts.Select(c => c.TransferSyntax));
+            new PresentationContextRequest(5, CT, [JpegBaseline]));
+        Assert.Equal([JpegBaseline, JpegBaseline, JpegBaseline], AssociationNegotiator.Negotiate(request, Policy()).Accept!.PresentationContexts.Select(c => c.TransferSyntax));
+        var ours = Policy();
+        ours.PreferOwnTransferSyntaxOrder = true;
+        Assert.Equal([JpegLossless, ILE, JpegBaseline], AssociationNegotiator.Negotiate(request, ours).Accept!.PresentationContexts.Select(c => c.TransferSyntax));
     }
 
     [Fact]

@@ -111,6 +111,46 @@ public sealed class ServeDicomTests : IDisposable
         Assert.Equal(DatasetListing(original), DatasetListing(stored));
     }
 
+    [Theory]
+    [InlineData("1.2.840.10008.1.2.4.70,1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.70")] // JPEG Lossless first: JPEG Lossless
+    [InlineData("1.2.840.10008.1.2.4.50,1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.50")] // what the sender has, as it proposes it
+    [InlineData("1.2.840.10008.1.2.2,1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1")] // big endian is retired: passed over while another fits
+    public async Task A_storage_context_gets_the_proposers_first_syntax_that_the_archive_takes(string proposed, string accepted)
+    {
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "data"));
+        var association = await Archivum.Dicom.Network.UpperLayer.DicomClient.ConnectAsync("127.0.0.1", serve.DicomPort, new Archivum.Dicom.Network.Negotiation.AssociationRequestOptions
+        {
+            CallingAETitle = "MODALITY",
+            CalledAETitle = "ARCHIVUM",
+            PresentationContexts = [new(Archivum.Dicom.Dictionary.DicomUids.CTImageStorage, proposed.Split(','))],
+        });
+        await using (association)
+        {
+            Assert.Equal(accepted, Assert.Single(association.Association.PresentationContexts).TransferSyntax);
+            await association.ReleaseAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("+xy", "SC_rgb_jpeg_dcmtk.dcm")] // JPEG Baseline
+    [InlineData("+xx", "JPEG-lossy.dcm")] // JPEG Extended (12-bit)
+    public async Task Getscu_proposing_a_JPEG_syntax_first_receives_a_study_stored_in_it_as_stored(string option, string file)
+    {
+        CliRunner.RequireDcmtk();
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(_dir, "data"));
+        string original = Path.Combine(CliRunner.Corpus, file);
+        // storescu -xy / -xx proposes the file's JPEG syntax (and sends it as it is).
+        var store = CliRunner.Run("storescu", "-aec", "ARCHIVUM", "-" + option[1..], "127.0.0.1", Port(serve.DicomPort), original);
+        Assert.True(store.ExitCode == 0, store.Stderr + serve.Output);
+        string received = Directory.CreateDirectory(Path.Combine(_dir, "received")).FullName;
+        var get = CliRunner.Run("getscu", "-aec", "ARCHIVUM", option, "-od", received, "-k", "QueryRetrieveLevel=STUDY",
+            "-k", $"StudyInstanceUID={Uid(original, "0020,000d")}", "127.0.0.1", Port(serve.DicomPort));
+        Assert.True(get.ExitCode == 0, get.Stdout + get.Stderr);
+        string copy = Assert.Single(Directory.GetFiles(received));
+        Assert.Equal(Uid(original, "0002,0010"), Uid(copy, "0002,0010"));
+        Assert.Equal(DatasetListing(original), DatasetListing(copy));
+    }
+
     [Fact]
     public async Task Image_level_return_keys_the_index_does_not_hold_come_from_the_instance_header()
     {
