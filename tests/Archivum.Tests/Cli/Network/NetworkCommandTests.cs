@@ -142,6 +142,21 @@ public sealed class NetworkCommandTests : IDisposable
     }
 
     [Fact]
+    public void Get_receives_compressed_instances_as_the_peer_holds_them()
+    {
+        CliRunner.RequireDcmtk();
+        string rle = Path.Combine(CliRunner.Corpus, "MR_small_RLE.dcm");
+        using var archive = new DcmqrscpArchive([rle]);
+        string study = CliRunner.Run("dcmdump", "-q", "-s", "+P", "0020,000d", rle).Stdout.Split('[', ']')[1];
+        string output = Path.Combine(_dir, "got-rle");
+        var get = CliRunner.Archivum("get", "--port", Port(archive.Port), "--called-ae", DcmqrscpArchive.AETitle, "-k", $"StudyInstanceUID={study}", "--out", output);
+        Assert.True(get.ExitCode == 0, get.Stdout + get.Stderr + archive.Log);
+        string file = Assert.Single(Directory.GetFiles(output));
+        Assert.Equal("1.2.840.10008.1.2.5", CliRunner.Run("dcmdump", "-q", "-s", "+P", "0002,0010", "-Un", file).Stdout.Split('[', ']')[1]);
+        Assert.Equal(DatasetListing(rle), DatasetListing(file));
+    }
+
+    [Fact]
     public void Move_has_dcmqrscp_send_to_a_storescp_and_reports_an_unknown_destination()
     {
         CliRunner.RequireDcmtk();
