@@ -12,7 +12,7 @@ internal sealed class DcmqrscpArchive : IDisposable
     private readonly string _dir;
     private readonly DcmtkServer _server;
 
-    public DcmqrscpArchive(IEnumerable<string> files, IReadOnlyDictionary<string, int>? moveDestinations = null)
+    public DcmqrscpArchive(IEnumerable<string> files, IReadOnlyDictionary<string, int>? moveDestinations = null, params string[] options)
     {
         _dir = Directory.CreateTempSubdirectory("archivum-dcmqrscp-").FullName;
         string storage = Path.Combine(_dir, "db");
@@ -30,7 +30,7 @@ internal sealed class DcmqrscpArchive : IDisposable
         _server = DcmtkServer.Start("dcmqrscp", port =>
         {
             File.WriteAllText(config, Config(port, storage, moveDestinations ?? new Dictionary<string, int>()));
-            return ["-c", config, port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            return [.. options, "-c", config, port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         }, _dir);
     }
 

@@ -146,7 +146,8 @@ public sealed class NetworkCommandTests : IDisposable
     {
         CliRunner.RequireDcmtk();
         string rle = Path.Combine(CliRunner.Corpus, "MR_small_RLE.dcm");
-        using var archive = new DcmqrscpArchive([rle]);
+        // +xr: dcmqrscp takes RLE contexts (by default it takes uncompressed ones only, and cannot decode RLE to send it).
+        using var archive = new DcmqrscpArchive([rle], null, "+xr");
         string study = CliRunner.Run("dcmdump", "-q", "-s", "+P", "0020,000d", rle).Stdout.Split('[', ']')[1];
         string output = Path.Combine(_dir, "got-rle");
         var get = CliRunner.Archivum("get", "--port", Port(archive.Port), "--called-ae", DcmqrscpArchive.AETitle, "-k", $"StudyInstanceUID={study}", "--out", output);
