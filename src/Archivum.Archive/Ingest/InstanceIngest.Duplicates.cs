@@ -116,7 +116,7 @@ public sealed partial class InstanceIngest
             var kept = Dicom.Model.DicomFile.Open(store.FullPath(stored.RelativePath));
             return Dicom.Model.DicomDatasetEquality.SameValues(received.Dataset, received.TransferSyntax, kept.Dataset, kept.TransferSyntax);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Dicom.IO.DicomReadException or SqliteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Dicom.IO.DicomReadException or SqliteException or InvalidOperationException)
         {
             return false; // not shown to be the same: handled as other content
         }

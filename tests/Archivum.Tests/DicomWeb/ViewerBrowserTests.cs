@@ -12,7 +12,7 @@ namespace Archivum.Tests.DicomWeb;
 /// </summary>
 public sealed class ViewerBrowserTests : IAsyncLifetime
 {
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = Support.SourceTree.Root;
     private readonly string _dir = Directory.CreateTempSubdirectory("archivum-viewer-").FullName;
     private ServeProcess _serve = null!;
 
@@ -26,18 +26,6 @@ public sealed class ViewerBrowserTests : IAsyncLifetime
     {
         await _serve.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static string FindRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Archivum.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the tests do not run from inside the source tree");
     }
 
     [Fact]

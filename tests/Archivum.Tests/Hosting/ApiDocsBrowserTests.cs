@@ -23,23 +23,11 @@ public sealed class ApiDocsBrowserTests : IAsyncLifetime
     [Fact(Timeout = 180_000)]
     public async Task The_api_page_renders_without_reaching_outside_the_archive()
     {
-        string browser = Path.Combine(Repository(), "tests", "browser");
+        string browser = Path.Combine(Support.SourceTree.Root, "tests", "browser");
         Assert.True(File.Exists("/usr/bin/chromium") && Directory.Exists(Path.Combine(browser, "node_modules", "playwright-core")),
             "chromium or playwright-core is missing: run ./test.sh as root (it installs chromium, nodejs and npm, and runs npm ci in tests/browser)");
         var run = await Task.Run(() => CliRunner.Run("node", Path.Combine(browser, "api-docs-offline.mjs"), $"http://127.0.0.1:{_serve.HttpPort}"));
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         Assert.Contains("ok no request leaves the archive", run.Stdout, StringComparison.Ordinal);
-    }
-
-    private static string Repository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Archivum.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the tests do not run from inside the source tree");
     }
 }

@@ -39,7 +39,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     /// <summary>The rows of the README's table: method, path, and for each role whether it is allowed.</summary>
     internal static List<(string Method, string Path, bool[] Allowed)> Table()
     {
-        string readme = File.ReadAllText(Path.Combine(ViewerRepository(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Support.SourceTree.Root, "README.md"));
         int start = readme.IndexOf("| endpoint | anonymous | admin |", StringComparison.Ordinal);
         Assert.True(start >= 0, "the README has no endpoint × role table");
         var rows = new List<(string, string, bool[])>();
@@ -51,18 +51,6 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
             rows.Add((endpoint[0], endpoint[1], [.. cells.Skip(1).Select(c => c == "✓")]));
         }
         return rows;
-    }
-
-    private static string ViewerRepository()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "README.md")) && Directory.Exists(Path.Combine(dir.FullName, "src")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository is not above the test's folder");
     }
 
     private static string Concrete(string path) => path
