@@ -66,6 +66,9 @@ internal static class ServeCommand
             }
             builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
         }
+        // Under systemd (the Debian package's unit, Type=notify): "ready" once listening, "stopping" at
+        // SIGTERM, and log lines with journald's priorities. Elsewhere it does nothing.
+        builder.Services.AddSystemd();
         builder.Configuration.AddEnvironmentVariables(); // after the file: the environment wins over it
         builder.Configuration.AddInMemoryCollection(flags); // and the flags over both
         var settings = new ServeSettings();

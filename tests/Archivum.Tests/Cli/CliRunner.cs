@@ -29,6 +29,9 @@ internal static class CliRunner
 
     public static Result RunWith(IReadOnlyDictionary<string, string> environment, string program, params string[] args) => Execute(environment, program, args, null);
 
+    /// <summary>A program that may take longer than the usual two minutes (a release build).</summary>
+    public static Result RunFor(TimeSpan limit, string program, params string[] args) => Execute(new Dictionary<string, string>(), program, args, null, limit);
+
     /// <summary>The executable with these environment variables set (credentials, which never go on a command line).</summary>
     public static Result ArchivumWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         RunWith(environment, "dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args]);
@@ -37,7 +40,7 @@ internal static class CliRunner
     public static Result ArchivumWithInput(string input, params string[] args) =>
         Execute(new Dictionary<string, string>(), "dotnet", [Path.Combine(AppContext.BaseDirectory, "archivum.dll"), .. args], input);
 
-    private static Result Execute(IReadOnlyDictionary<string, string> environment, string program, string[] args, string? input)
+    private static Result Execute(IReadOnlyDictionary<string, string> environment, string program, string[] args, string? input, TimeSpan? limit = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -64,7 +67,7 @@ internal static class CliRunner
         }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(limit ?? TimeSpan.FromMinutes(2)))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{program} did not finish");

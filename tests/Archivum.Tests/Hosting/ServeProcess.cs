@@ -39,7 +39,16 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServeProcess> StartAsync(string dataFolder, params string[] extra)
+    /// <summary>The built program, as <c>dotnet archivum.dll</c>.</summary>
+    private static readonly string[] BuiltProgram = ["dotnet", Path.Combine(AppContext.BaseDirectory, "archivum.dll")];
+
+    public static Task<ServeProcess> StartAsync(string dataFolder, params string[] extra) => StartProgramAsync(BuiltProgram, dataFolder, extra);
+
+    /// <summary>
+    /// Another program's <c>serve</c> (an installed package's): <paramref name="program"/> is the
+    /// command line before "serve" (e.g. setpriv … /usr/bin/archivum).
+    /// </summary>
+    public static async Task<ServeProcess> StartProgramAsync(IReadOnlyList<string> program, string dataFolder, params string[] extra)
     {
         // The free ports are probed, then released for the server to bind: another test's process
         // may take one in between. That start fails with "Address already in use"; try new ports.
@@ -47,7 +56,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         {
             try
             {
-                return await StartOnFreePortsAsync(dataFolder, extra);
+                return await StartOnFreePortsAsync(program, dataFolder, extra);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.Ordinal))
             {
@@ -55,11 +64,11 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    private static async Task<ServeProcess> StartOnFreePortsAsync(string dataFolder, string[] extra)
+    private static async Task<ServeProcess> StartOnFreePortsAsync(IReadOnlyList<string> program, string dataFolder, string[] extra)
     {
         var (httpPort, dicomPort) = FreePorts();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in (string[])[Path.Combine(AppContext.BaseDirectory, "archivum.dll"), "serve", "--data", dataFolder,
+        var start = new ProcessStartInfo(program[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])[.. program.Skip(1), "serve", "--data", dataFolder,
             "--http-port", httpPort.ToString(CultureInfo.InvariantCulture), "--dicom-port", dicomPort.ToString(CultureInfo.InvariantCulture), .. extra])
         {
             start.ArgumentList.Add(arg);
