@@ -36,6 +36,10 @@ if [ -f "$target/dist/index.html" ]; then
   exit 0
 fi
 
+# Progress goes to the terminal when there is one: `dotnet run` and the build's terminal logger hold a
+# project's output back until it is built, which would leave a 40 s download silent. Without a
+# terminal (CI, a log), to standard output.
+if { : >/dev/tty; } 2>/dev/null; then say() { echo "$@" >/dev/tty; }; else say() { echo "$@"; }; fi
 mb() { echo $(( ($1 + 524288) / 1048576 )); }
 
 # Downloads the package to $1 with curl, a line every 3 s; returns 1 (after saying why) when it cannot.
@@ -48,7 +52,7 @@ download_with_progress() {
     integrity=$(npm view "@ohif/app@$version" dist.integrity 2>/dev/null) || return 1
   fi
   size=$(curl -fsSLI "$url" 2>/dev/null | tr -d '\r' | grep -i '^content-length:' | tail -n 1 | grep -o '[0-9]*' || true)
-  echo "fetching the OHIF viewer $version for /viewer (once, on the first build): ${size:+$(mb "$size") MB from }$url"
+  say "fetching the OHIF viewer $version for /viewer (once, on the first build): ${size:+$(mb "$size") MB from }$url"
   curl -fsSL -o "$file" "$url" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
@@ -57,9 +61,9 @@ download_with_progress() {
     if [ $((elapsed % 3)) = 0 ] && kill -0 "$pid" 2>/dev/null; then
       have=$(stat -c %s "$file" 2>/dev/null || echo 0)
       if [ -n "$size" ] && [ "$size" -gt 0 ]; then
-        echo "  viewer: $(mb "$have") of $(mb "$size") MB ($((have * 100 / size))%), ${elapsed} s"
+        say "  viewer: $(mb "$have") of $(mb "$size") MB ($((have * 100 / size))%), ${elapsed} s"
       else
-        echo "  viewer: $(mb "$have") MB, ${elapsed} s"
+        say "  viewer: $(mb "$have") MB, ${elapsed} s"
       fi
     fi
   done
@@ -71,7 +75,7 @@ download_with_progress() {
     got=$(sha512sum "$file" | cut -d' ' -f1)
     [ "$want" = "$got" ] || { echo "the fetched @ohif/app $version does not match its integrity $integrity: not used" >&2; rm -f "$file"; exit 1; }
   fi
-  echo "  viewer: $(mb "$(stat -c %s "$file")") MB fetched in ${elapsed} s"
+  say "  viewer: $(mb "$(stat -c %s "$file")") MB fetched in ${elapsed} s"
 }
 
 work=$(mktemp -d)
@@ -80,11 +84,11 @@ started=$SECONDS
 tarball="$work/ohif-app-$version.tgz"
 if ! download_with_progress "$tarball"; then
   command -v npm >/dev/null || { echo "npm is missing (apt-get install npm): the viewer at /viewer cannot be fetched" >&2; exit 2; }
-  echo "fetching the OHIF viewer $version for /viewer with npm pack (once, on the first build; about 50 MB, no progress shown)"
+  say "fetching the OHIF viewer $version for /viewer with npm pack (once, on the first build; about 50 MB, no progress shown)"
   (cd "$work" && npm pack --silent "@ohif/app@$version" >/dev/null)
   tarball=$(ls "$work"/ohif-app-*.tgz)
 fi
-echo "  viewer: unpacking and preparing it for /viewer"
+say "  viewer: unpacking and preparing it for /viewer"
 mkdir -p "$work/unpacked"
 tar -xzf "$tarball" -C "$work/unpacked" package/dist package/LICENSE
 dist="$work/unpacked/package/dist"
@@ -99,4 +103,4 @@ mkdir -p "$(dirname "$target")"
 rm -rf "$target.partial"
 mv "$work/unpacked/package" "$target.partial"
 mv "$target.partial" "$target" # whole or not at all
-echo "OHIF viewer $version in $target ($((SECONDS - started)) s)"
+say "OHIF viewer $version in $target ($((SECONDS - started)) s)"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Archivum.Tests.Hosting;
+using Archivum.Tests.Support;
 
 namespace Archivum.Tests.Cli;
 
@@ -91,6 +92,31 @@ public sealed class FirstHourTests : IAsyncLifetime
         Assert.Contains("Received Store Response (Warning", Send(changed), StringComparison.Ordinal);
         using var conflicts = JsonDocument.Parse(await _serve.Http.GetStringAsync("api/conflicts"));
         Assert.Equal("duplicate-kept", Assert.Single(conflicts.RootElement.EnumerateArray()).GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task The_readmes_storescu_profile_sends_a_folder_of_compressed_files_as_they_are()
+    {
+        // storescu on its own proposes uncompressed syntaxes only and cannot send these; with the
+        // repository's profile each arrives in its own syntax.
+        string[] compressed = ["SC_rgb_rle.dcm", "JPEG2000.dcm", "MR_small_jpeg_ls_lossless.dcm", "JPGExtended.dcm", "SC_rgb_jpeg_dcmtk.dcm", "GDCMJ2K_TextGBR.dcm"];
+        string folder = Path.Combine(_folder, "compressed");
+        Directory.CreateDirectory(Path.Combine(folder, "nested"));
+        foreach (string name in compressed)
+        {
+            File.Copy(Path.Combine(CliRunner.Corpus, name), Path.Combine(folder, "nested", name));
+        }
+        var store = CliRunner.RunWith(new Dictionary<string, string> { ["TCP_NODELAY"] = "1" }, "storescu",
+            "-xf", Path.Combine(SourceTree.Root, "tools", "dcmtk", "storescu.cfg"), "Archivum", "+sd", "+r", "-nh", "-aec", "ARCHIVUM", "127.0.0.1", Port, folder);
+        Assert.True(store.ExitCode == 0 && !store.Stderr.Contains("Store Failed", StringComparison.Ordinal), store.Stderr);
+        foreach (string name in compressed)
+        {
+            string uid = CliRunner.CorpusValue(name, "SOPInstanceUID");
+            string syntax = CliRunner.CorpusValue(name, "TransferSyntaxUID");
+            using var found = JsonDocument.Parse(await _serve.Http.GetStringAsync($"dicomweb/instances?SOPInstanceUID={uid}&includefield=00083002"));
+            var instance = Assert.Single(found.RootElement.EnumerateArray());
+            Assert.Equal(syntax, instance.GetProperty("00083002").GetProperty("Value")[0].GetString());
+        }
     }
 
     private string Send(string file)

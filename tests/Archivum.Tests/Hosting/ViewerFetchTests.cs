@@ -75,7 +75,8 @@ public sealed partial class ViewerFetchTests : IDisposable
                 ["OHIF_TARBALL_INTEGRITY"] = integrity,
                 ["ARCHIVUM_THIRD_PARTY"] = Path.Combine(_folder, "third_party"),
             },
-            "bash", Path.Combine(SourceTree.Root, "tools", "ohif", "fetch.sh")));
+            // In a session of its own, without a terminal: the progress comes to standard output.
+            "setsid", "--wait", "bash", Path.Combine(SourceTree.Root, "tools", "ohif", "fetch.sh")));
         await stop.CancelAsync();
         listener.Stop();
         await serving;
