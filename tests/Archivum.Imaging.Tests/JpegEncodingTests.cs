@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Archivum.Dicom.Model;
 using Archivum.Imaging.Encoding;
 using Archivum.Imaging.Rendering;
@@ -12,21 +11,8 @@ namespace Archivum.Imaging.Tests;
 /// </summary>
 public sealed class JpegEncodingTests
 {
-    private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+    private const string Corpus = Tools.Corpus;
 
-    private static void Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)}: {stderr.Result}");
-    }
 
     /// <summary>Our JPEG as libjpeg (inside DCMTK) decodes it.</summary>
     private static (int Width, int Height, int Channels, byte[] Samples) DecodeWithDcmtk(byte[] jpeg)
@@ -35,9 +21,9 @@ public sealed class JpegEncodingTests
         try
         {
             File.WriteAllBytes(stem + ".jpg", jpeg);
-            Run("img2dcm", "-i", "JPEG", stem + ".jpg", stem + ".dcm");
-            Run("dcmdjpeg", stem + ".dcm", stem + ".raw.dcm"); // libjpeg decodes; colour comes back as RGB
-            Run("dcm2pnm", "+op", stem + ".raw.dcm", stem + ".pnm");
+            Tools.Run("img2dcm", "-i", "JPEG", stem + ".jpg", stem + ".dcm");
+            Tools.Run("dcmdjpeg", stem + ".dcm", stem + ".raw.dcm"); // libjpeg decodes; colour comes back as RGB
+            Tools.Run("dcm2pnm", "+op", stem + ".raw.dcm", stem + ".pnm");
             return Pnm.Read(stem + ".pnm");
         }
         finally

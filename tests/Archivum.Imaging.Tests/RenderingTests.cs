@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Archivum.Dicom.Model;
 using Archivum.Imaging.Encoding;
 using Archivum.Imaging.Rendering;
@@ -11,22 +10,8 @@ namespace Archivum.Imaging.Tests;
 /// </summary>
 public sealed class RenderingTests
 {
-    private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
+    private const string Corpus = Tools.Corpus;
 
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program}: {stderr.Result}");
-        return stdout;
-    }
 
     [Theory]
     [InlineData("CT_small.dcm", "+Wm")]  // no window in the file: the frame's range
@@ -38,7 +23,7 @@ public sealed class RenderingTests
         string output = Path.Combine(Path.GetTempPath(), $"archivum-render-{Guid.NewGuid():N}.pnm");
         try
         {
-            Run("dcm2pnm", [.. window, "+op", Path.Combine(Corpus, file), output]);
+            Tools.Run("dcm2pnm", [.. window, "+op", Path.Combine(Corpus, file), output]);
             var expected = Pnm.Read(output);
             var image = FrameRenderer.Render(DicomFile.Open(Path.Combine(Corpus, file)).Dataset);
             Assert.Equal((expected.Width, expected.Height, expected.Channels), (image.Width, image.Height, image.Channels));
@@ -86,7 +71,7 @@ public sealed class RenderingTests
                 open(sys.argv[2], "wb").write(b"".join(row[1:] for row in rows))
                 print(width, height, depth, channels)
                 """;
-            Assert.Equal($"{image.Width} {image.Height} 8 3", Run("/usr/bin/python3", "-c", Read, png, raw).Trim());
+            Assert.Equal($"{image.Width} {image.Height} 8 3", Tools.Run("/usr/bin/python3", "-c", Read, png, raw).Trim());
             Assert.Equal(image.Pixels, File.ReadAllBytes(raw));
         }
         finally
