@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Archivum and prints one summary line: "N passed, N failed[, N skipped]".
 # As root on Debian it first installs what the tests use as outside oracles (DCMTK, pydicom's
-# files, GDCM, dicom3tools, argon2-cffi for password hashes, chromium and Node.js for the viewer's browser test, with the npm
+# files, GDCM, dicom3tools, argon2-cffi for password hashes, the codecs' libraries and OpenJPEG's tools,
+# chromium and Node.js for the viewer's browser test, with the npm
 # package playwright-core that drives it), so a fresh machine needs nothing set up by hand.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -15,6 +16,11 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 /usr/bin/python3 -c "import argon2" >/dev/null 2>&1 || need+=(python3-argon2)
+# The codecs' native libraries (what the archive itself loads) and OpenJPEG's tools as an oracle.
+[ -e /usr/lib/x86_64-linux-gnu/libcharls.so.2 ] || need+=(libcharls2)
+[ -e /usr/lib/x86_64-linux-gnu/libopenjp2.so.7 ] || need+=(libopenjp2-7)
+[ -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 ] || need+=(libturbojpeg0)
+command -v opj_decompress >/dev/null 2>&1 || need+=(libopenjp2-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing test oracles: ${need[*]}"

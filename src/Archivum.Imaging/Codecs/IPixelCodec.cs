@@ -16,6 +16,9 @@ public interface IPixelCodec
     /// <summary>Whether <see cref="Encode"/> is implemented (some syntaxes are only read).</summary>
     bool CanEncode { get; }
 
+    /// <summary>The native library the codec calls ("charls", …; see NativeLibraries), null for managed code.</summary>
+    string? NativeLibrary { get; }
+
     /// <summary>
     /// The layout of this codec's decoded frames for frames stored as <paramref name="stored"/>:
     /// the same, or for a codec that converts colour (JPEG's YCbCr to RGB) another photometric

@@ -14,6 +14,8 @@ public static class PixelCodecs
     private static readonly FrozenDictionary<string, IPixelCodec> Codecs = new IPixelCodec[]
     {
         new RleCodec(),
+        new JpegLsCodec(DicomTransferSyntax.JPEGLSLossless),
+        new JpegLsCodec(DicomTransferSyntax.JPEGLSNearLossless),
     }.ToFrozenDictionary(c => c.Syntax.Uid, StringComparer.Ordinal);
 
     /// <summary>The codec of <paramref name="syntax"/>, or why there is none here (no codec, or its library missing).</summary>
@@ -22,6 +24,12 @@ public static class PixelCodecs
         ArgumentNullException.ThrowIfNull(syntax);
         if (Codecs.TryGetValue(syntax.Uid, out codec))
         {
+            if (codec.NativeLibrary is { } library && !NativeLibraries.IsAvailable(library, out string? missing))
+            {
+                codec = null;
+                reason = $"{syntax.Name} ({syntax.Uid}) needs {missing}";
+                return false;
+            }
             reason = null;
             return true;
         }

@@ -19,6 +19,8 @@ public sealed class RleCodec : IPixelCodec
 
     public bool CanEncode => true;
 
+    public string? NativeLibrary => null;
+
     public PixelLayout DecodedLayout(PixelLayout stored) => stored;
 
     public PixelLayout EncodedLayout(PixelLayout native) => native;

@@ -1,0 +1,23 @@
+using Archivum.Dicom.Model;
+
+namespace Archivum.Imaging.Tests.Codecs;
+
+/// <summary>An outside encoder and decoder of one transfer syntax (DCMTK's or GDCM's command-line tools), file to file.</summary>
+internal sealed record CodecOracle(string SyntaxUid, string[] Encode, string[] Decode)
+{
+    public static IReadOnlyList<CodecOracle> All { get; } =
+    [
+        new(DicomTransferSyntax.RLELossless.Uid, ["dcmcrle"], ["dcmdrle"]),
+        new(DicomTransferSyntax.JPEGLSLossless.Uid, ["dcmcjpls", "+el"], ["dcmdjpls"]),
+        // DCMTK's near-lossless encoder refuses signed pixels and writes colour its decoder cannot read: GDCM's (CharLS inside) makes these.
+        new(DicomTransferSyntax.JPEGLSNearLossless.Uid, ["gdcmconv", "--jpegls", "--lossy", "--allowed-error", "2"], ["dcmdjpls"]),
+    ];
+
+    public static CodecOracle For(string syntaxUid) => All.Single(o => o.SyntaxUid == syntaxUid);
+
+    public DicomTransferSyntax Syntax => DicomTransferSyntax.Get(SyntaxUid);
+
+    public void EncodeFile(string input, string output) => Tools.Run(Encode[0], [.. Encode[1..], input, output]);
+
+    public void DecodeFile(string input, string output) => Tools.Run(Decode[0], [.. Decode[1..], input, output]);
+}
