@@ -17,9 +17,10 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 /usr/bin/python3 -c "import argon2" >/dev/null 2>&1 || need+=(python3-argon2)
 # The codecs' native libraries (what the archive itself loads) and OpenJPEG's tools as an oracle.
-[ -e /usr/lib/x86_64-linux-gnu/libcharls.so.2 ] || need+=(libcharls2)
-[ -e /usr/lib/x86_64-linux-gnu/libopenjp2.so.7 ] || need+=(libopenjp2-7)
-[ -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 ] || need+=(libturbojpeg0)
+libraries=$(/sbin/ldconfig -p 2>/dev/null)
+grep -q 'libcharls.so.2 ' <<<"$libraries" || need+=(libcharls2)
+grep -q 'libopenjp2.so.7 ' <<<"$libraries" || need+=(libopenjp2-7)
+grep -q 'libturbojpeg.so.0 ' <<<"$libraries" || need+=(libturbojpeg0)
 command -v opj_decompress >/dev/null 2>&1 || need+=(libopenjp2-tools)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
