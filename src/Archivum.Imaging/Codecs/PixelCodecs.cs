@@ -16,6 +16,11 @@ public static class PixelCodecs
         new RleCodec(),
         new JpegLsCodec(DicomTransferSyntax.JPEGLSLossless),
         new JpegLsCodec(DicomTransferSyntax.JPEGLSNearLossless),
+        new Jpeg2000Codec(DicomTransferSyntax.JPEG2000Lossless, canEncode: true),
+        new Jpeg2000Codec(DicomTransferSyntax.JPEG2000, canEncode: true),
+        new Jpeg2000Codec(DicomTransferSyntax.HTJ2KLossless, canEncode: false),
+        new Jpeg2000Codec(DicomTransferSyntax.HTJ2KLosslessRPCL, canEncode: false),
+        new Jpeg2000Codec(DicomTransferSyntax.HTJ2K, canEncode: false),
     }.ToFrozenDictionary(c => c.Syntax.Uid, StringComparer.Ordinal);
 
     /// <summary>The codec of <paramref name="syntax"/>, or why there is none here (no codec, or its library missing).</summary>

@@ -11,6 +11,10 @@ internal sealed record CodecOracle(string SyntaxUid, string[] Encode, string[] D
         new(DicomTransferSyntax.JPEGLSLossless.Uid, ["dcmcjpls", "+el"], ["dcmdjpls"]),
         // DCMTK's near-lossless encoder refuses signed pixels and writes colour its decoder cannot read: GDCM's (CharLS inside) makes these.
         new(DicomTransferSyntax.JPEGLSNearLossless.Uid, ["gdcmconv", "--jpegls", "--lossy", "--allowed-error", "2"], ["dcmdjpls"]),
+        // DCMTK has no JPEG 2000 codec: GDCM's tools (OpenJPEG inside) encode and decode (gdcmconv --j2k crashes on
+        // SC_rgb_small_odd and its decoder refuses 32-bit components, so those are not among the inputs).
+        new(DicomTransferSyntax.JPEG2000Lossless.Uid, ["gdcmconv", "--j2k"], ["gdcmconv", "--raw"]),
+        new(DicomTransferSyntax.JPEG2000.Uid, ["gdcmconv", "--j2k", "--lossy", "--irreversible"], ["gdcmconv", "--raw"]),
     ];
 
     public static CodecOracle For(string syntaxUid) => All.Single(o => o.SyntaxUid == syntaxUid);
