@@ -73,7 +73,8 @@ internal static class RenderedEndpoints
         {
             return problem;
         }
-        var dataset = DicomFile.Open(archive.Store.FullPath(stored[0].RelativePath)).Dataset;
+        var file = DicomFile.Open(archive.Store.FullPath(stored[0].RelativePath));
+        var dataset = file.Dataset;
         int frames = dataset.TryGetValue<int>(Dicom.Dictionary.DicomTags.NumberOfFrames, out int n) && n > 0 ? n : 1;
         if (number > frames)
         {
@@ -82,7 +83,7 @@ internal static class RenderedEndpoints
         RenderedImage image;
         try
         {
-            image = options.Apply(FrameRenderer.Render(dataset, number - 1, options.Window), enlarge);
+            image = options.Apply(FrameRenderer.Render(dataset, file.TransferSyntax, number - 1, options.Window), enlarge);
         }
         catch (NotSupportedException e)
         {
@@ -120,9 +121,13 @@ internal static class RenderedEndpoints
                 {
                     return Results.File(archive.Store.FullPath(stored[0].RelativePath), "application/dicom");
                 }
-                if (!DicomTransferSyntax.TryGet(syntax, out var target) || target.IsUnknown || target.IsEncapsulated || DicomTransferSyntax.Get(stored[0].TransferSyntaxUid).IsEncapsulated)
+                if (!DicomTransferSyntax.TryGet(syntax, out var target) || target.IsUnknown)
                 {
-                    return Results.Problem($"transferSyntax {syntax}: the instance is stored in {stored[0].TransferSyntaxUid}; only uncompressed syntaxes can be converted here", statusCode: StatusCodes.Status406NotAcceptable);
+                    return Results.Problem($"transferSyntax {syntax} is not a transfer syntax this archive knows", statusCode: StatusCodes.Status406NotAcceptable);
+                }
+                if (!Imaging.Codecs.FileTranscoder.CanTranscode(DicomTransferSyntax.Get(stored[0].TransferSyntaxUid), target, out string? reason))
+                {
+                    return Results.Problem($"transferSyntax {syntax}: the instance is stored in {stored[0].TransferSyntaxUid} and cannot be converted: {reason}", statusCode: StatusCodes.Status406NotAcceptable);
                 }
                 return Results.Stream(await Task.Run(() => StoredInstances.OpenConverted(archive.Store, stored[0], target)).ConfigureAwait(false), "application/dicom");
             }

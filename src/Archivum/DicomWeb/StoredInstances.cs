@@ -35,16 +35,16 @@ internal static class StoredInstances
     }
 
     /// <summary>
-    /// A stored instance re-encoded in another uncompressed transfer syntax, as a temporary file
-    /// (deleted when the stream is closed): large values stay in the stored file until written, so
-    /// memory holds no more than the header.
+    /// A stored instance in another transfer syntax, as a temporary file (deleted when the stream is
+    /// closed): pixels decoded and encoded by the codecs when either syntax is compressed; between
+    /// uncompressed syntaxes large values stay in the stored file until written, so memory holds no
+    /// more than the header. The instance keeps its identity (the client asked for that syntax).
     /// </summary>
     public static Stream OpenConverted(FileSystemInstanceStore store, StoredInstance instance, DicomTransferSyntax syntax)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(instance);
-        var dicom = DicomFile.Open(store.FullPath(instance.RelativePath));
-        dicom.TransferSyntax = syntax;
+        var dicom = Imaging.Codecs.FileTranscoder.Transcode(DicomFile.Open(store.FullPath(instance.RelativePath)), syntax);
         var converted = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
         DicomFileWriter.Write(converted, dicom);
         converted.Position = 0;

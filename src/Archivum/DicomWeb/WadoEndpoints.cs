@@ -63,13 +63,13 @@ internal static class WadoEndpoints
             {
                 parts.Add(new Part(instance, syntax, AsStored: true));
             }
-            else if (!syntax.IsEncapsulated && !(target ?? DicomTransferSyntax.ExplicitVRLittleEndian).IsEncapsulated)
+            else if (Imaging.Codecs.FileTranscoder.CanTranscode(syntax, target ?? DicomTransferSyntax.ExplicitVRLittleEndian, out string? reason))
             {
                 parts.Add(new Part(instance, target ?? DicomTransferSyntax.ExplicitVRLittleEndian, AsStored: false));
             }
             else
             {
-                return Results.Problem($"instance {instance.SopInstanceUid} is stored in {syntax.Name}; converting it to {target!.Name} needs a codec this build does not have (ask for transfer-syntax=* to have it as stored)", statusCode: StatusCodes.Status406NotAcceptable);
+                return Results.Problem($"instance {instance.SopInstanceUid} is stored in {syntax.Name} and cannot be sent in {target!.Name}: {reason} (ask for transfer-syntax=* to have it as stored)", statusCode: StatusCodes.Status406NotAcceptable);
             }
         }
         var multipart = new MultipartRelated(PartType);

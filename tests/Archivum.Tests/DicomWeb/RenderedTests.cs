@@ -142,11 +142,11 @@ public sealed class RenderedTests(WadoTests.Archive archive) : IClassFixture<Wad
     }
 
     [Fact]
-    public async Task What_cannot_be_rendered_or_accepted_is_406()
+    public async Task Compressed_frames_render_and_what_cannot_be_accepted_is_406()
     {
-        var compressed = await Get(InstanceUrl("JPEG2000.dcm") + "/rendered");
-        Assert.Equal(HttpStatusCode.NotAcceptable, compressed.StatusCode);
-        Assert.Contains("compressed", await compressed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var compressed = await Get(InstanceUrl("JPEG2000.dcm") + "/rendered", "image/png");
+        Assert.Equal(HttpStatusCode.OK, compressed.StatusCode);
+        Assert.Equal($"png {Tag("JPEG2000.dcm", "Columns")} {Tag("JPEG2000.dcm", "Rows")} 1", Probe(await compressed.Content.ReadAsByteArrayAsync()));
         var gif = await Get(InstanceUrl("CT_small.dcm") + "/rendered", "image/gif");
         Assert.Equal(HttpStatusCode.NotAcceptable, gif.StatusCode);
         Assert.Contains("image/jpeg", await gif.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -172,8 +172,8 @@ public sealed class RenderedTests(WadoTests.Archive archive) : IClassFixture<Wad
         Assert.Equal("jpeg 128 128 1", Probe(await jpeg.Content.ReadAsByteArrayAsync()));
         var png = await Get(query + "&contentType=image/png&rows=64&region=0,0,0.5,1");
         Assert.Equal("png 32 64 1", Probe(await png.Content.ReadAsByteArrayAsync())); // the left half, 64 rows high
-        var rgb = await Get(WadoUri("SC_rgb_rle_2frame.dcm") + "&contentType=image/jpeg");
-        Assert.Equal(HttpStatusCode.NotAcceptable, rgb.StatusCode); // RLE: needs the codec
+        var rgb = await Get(WadoUri("SC_rgb_rle_2frame.dcm") + "&contentType=image/jpeg&frameNumber=2"); // RLE, decoded
+        Assert.Equal($"jpeg {Tag("SC_rgb_rle_2frame.dcm", "Columns")} {Tag("SC_rgb_rle_2frame.dcm", "Rows")} 3", Probe(await rgb.Content.ReadAsByteArrayAsync()));
 
         string window = $"&contentType=image/png&windowCenter=40&windowWidth=400";
         string raw = Path.Combine(archive.Folder, Guid.NewGuid().ToString("N") + ".raw");
