@@ -16,8 +16,8 @@ namespace Archivum.DicomWeb;
 /// <c>multipart/related</c>, one part per value or frame, each streamed from the stored file.
 /// Uncompressed frames are <c>application/octet-stream</c> (little endian, as Explicit VR Little
 /// Endian holds them); a compressed frame goes as stored, with its transfer syntax's own media
-/// type (PS3.18 Table 8.7.3-2) or as octet-stream with <c>transfer-syntax=*</c>; decoding it to
-/// another syntax needs the codecs of the imaging issue (406 until then).
+/// type (PS3.18 Table 8.7.3-2) or as octet-stream with <c>transfer-syntax=*</c>; asked for as plain
+/// octet-stream it is decoded, and in another compressed media type transcoded, by the codecs.
 /// </summary>
 internal static class BulkEndpoints
 {
@@ -44,7 +44,7 @@ internal static class BulkEndpoints
         {
             // PS3.18 8.7.3.3.2: compressed bulk data, as stored: every frame a part in its own media type.
             int frameCount = dataset!.TryGetValue<int>(DicomTags.NumberOfFrames, out int n) && n > 0 ? n : 1;
-            return await WriteEncapsulatedAsync(http, encapsulated, syntax, frameCount, Enumerable.Range(1, frameCount).ToList()).ConfigureAwait(false);
+            return await WriteEncapsulatedAsync(http, dataset, encapsulated, syntax, frameCount, Enumerable.Range(1, frameCount).ToList()).ConfigureAwait(false);
         }
         if (!DicomWebMedia.AcceptsMultipart(http.Request, OctetStream).Acceptable)
         {
@@ -82,7 +82,7 @@ internal static class BulkEndpoints
         var pixels = dataset[DicomTags.PixelData];
         if (pixels is DicomFragmentSequence encapsulated && syntax is not null)
         {
-            return await WriteEncapsulatedAsync(http, encapsulated, syntax, frameCount, numbers).ConfigureAwait(false);
+            return await WriteEncapsulatedAsync(http, dataset, encapsulated, syntax, frameCount, numbers).ConfigureAwait(false);
         }
         if (pixels is not DicomValueElement native)
         {
@@ -107,7 +107,7 @@ internal static class BulkEndpoints
     /// (image/jpeg, image/jp2…) or as application/octet-stream with transfer-syntax=* (or the stored
     /// one); 406 with the reason otherwise (decoding needs a codec this build does not have).
     /// </summary>
-    private static async Task<IResult> WriteEncapsulatedAsync(HttpContext http, DicomFragmentSequence encapsulated, DicomTransferSyntax syntax, int frameCount, IReadOnlyList<int> numbers)
+    private static async Task<IResult> WriteEncapsulatedAsync(HttpContext http, DicomDataset dataset, DicomFragmentSequence encapsulated, DicomTransferSyntax syntax, int frameCount, IReadOnlyList<int> numbers)
     {
         string own = MediaTypeOf(syntax);
         var (acceptable, requested) = DicomWebMedia.AcceptsMultipart(http.Request, own);
@@ -116,10 +116,57 @@ internal static class BulkEndpoints
             : octet && (octetSyntax == "*" || octetSyntax == syntax.Uid) ? OctetStream : null;
         if (partType is null)
         {
-            return Results.Problem($"the frames are stored in {syntax.Name}: ask for multipart/related; type=\"{own}\" or type=\"{OctetStream}\"; transfer-syntax=* (decoding them needs a codec this build does not have)", statusCode: StatusCodes.Status406NotAcceptable);
+            return await WriteTranscodedAsync(http, dataset, syntax, numbers, octet && octetSyntax is null or "1.2.840.10008.1.2.1").ConfigureAwait(false);
         }
         var frames = encapsulated.GetFrames(frameCount);
         await WritePartsAsync(http, partType, numbers.Select(f => ($"{partType}; transfer-syntax={syntax.Uid}", (Func<Stream>)(() => Concatenated(frames[f - 1])), frames[f - 1].Sum(b => b.Length))).ToList()).ConfigureAwait(false);
+        return Results.Empty;
+    }
+
+    /// <summary>Compressed syntaxes a client may ask frames in, by media type, with the syntax each stands for by default (PS3.18 Table 8.7.3-2).</summary>
+    private static readonly DicomTransferSyntax[] TranscodingTargets =
+        [DicomTransferSyntax.JPEGLSLossless, DicomTransferSyntax.JPEG2000Lossless, DicomTransferSyntax.RLELossless, DicomTransferSyntax.JPEGLSNearLossless, DicomTransferSyntax.JPEG2000];
+
+    /// <summary>
+    /// Frames stored compressed, sent in what the client asked for instead: decoded (octet-stream,
+    /// Explicit VR Little Endian) or encoded in another compressed syntax whose media type it accepts
+    /// (the type's default syntax, or the one it names); 406 with the reason when none can be made here.
+    /// </summary>
+    private static async Task<IResult> WriteTranscodedAsync(HttpContext http, DicomDataset dataset, DicomTransferSyntax stored, IReadOnlyList<int> numbers, bool decodedAccepted)
+    {
+        DicomTransferSyntax? target = decodedAccepted ? DicomTransferSyntax.ExplicitVRLittleEndian : null;
+        foreach (var candidate in TranscodingTargets)
+        {
+            var (accepted, named) = DicomWebMedia.AcceptsMultipart(http.Request, MediaTypeOf(candidate));
+            bool isDefault = candidate == TranscodingTargets.First(t => MediaTypeOf(t) == MediaTypeOf(candidate));
+            if (target is null && accepted && (named == candidate.Uid || (named is null && isDefault)))
+            {
+                target = candidate;
+            }
+        }
+        string? reason = null;
+        if (target is null || !Imaging.Codecs.FileTranscoder.CanTranscode(stored, target, out reason))
+        {
+            string why = reason is null ? "" : $" ({reason})";
+            return Results.Problem($"the frames are stored in {stored.Name}: ask for multipart/related; type=\"{MediaTypeOf(stored)}\", or type=\"{OctetStream}\" (decoded), or another compressed type this archive writes{why}", statusCode: StatusCodes.Status406NotAcceptable);
+        }
+        var parts = new List<(string, Func<Stream>, long)>(numbers.Count);
+        try
+        {
+            var codec = target.IsEncapsulated ? Imaging.Codecs.PixelCodecs.Get(target) : null;
+            foreach (int number in numbers)
+            {
+                var (layout, pixels) = Imaging.Codecs.NativePixels.Frame(dataset, stored, number - 1);
+                byte[] frame = codec is null ? pixels : codec.Encode(pixels, layout, Imaging.Codecs.CodecOptions.Default);
+                string type = codec is null ? OctetStream : MediaTypeOf(target);
+                parts.Add(($"{type}; transfer-syntax={target.Uid}", () => new MemoryStream(frame, writable: false), frame.Length));
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            return Results.Problem($"the stored frames cannot be decoded: {e.Message}", statusCode: StatusCodes.Status500InternalServerError);
+        }
+        await WritePartsAsync(http, target.IsEncapsulated ? MediaTypeOf(target) : OctetStream, parts).ConfigureAwait(false);
         return Results.Empty;
     }
 

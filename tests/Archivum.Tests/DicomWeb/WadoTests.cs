@@ -213,8 +213,19 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         var octet = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/1", "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*");
         Assert.Equal(rle[1], Sha256(Assert.Single(octet.Parts).Path));
 
-        var decodingNeeded = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/1", "multipart/related; type=\"application/octet-stream\"");
-        Assert.Equal(HttpStatusCode.NotAcceptable, decodingNeeded.Status);
+        // Plain octet-stream: decoded, each frame the bytes of DCMTK's decoding; another compressed type: transcoded.
+        string byDcmtk = Path.Combine(archive.Folder, Guid.NewGuid().ToString("N") + ".dcm");
+        Assert.Equal(0, CliRunner.Run("dcmdrle", Path.Combine(CliRunner.Corpus, "SC_rgb_rle_2frame.dcm"), byDcmtk).ExitCode);
+        byte[] decodedByDcmtk = PixelData(byDcmtk);
+        var decoded = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/2,1", "multipart/related; type=\"application/octet-stream\"");
+        Assert.Equal(HttpStatusCode.OK, decoded.Status);
+        int frameLength = decodedByDcmtk.Length / 2;
+        Assert.Equal([decodedByDcmtk[frameLength..], decodedByDcmtk[..frameLength]], decoded.Parts.Select(p => File.ReadAllBytes(p.Path)));
+        Assert.All(decoded.Parts, p => Assert.Equal("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1", p.ContentType));
+        var jpegLs = Assert.Single((await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/1", "multipart/related; type=\"image/jls\"")).Parts);
+        Assert.Equal("image/jls; transfer-syntax=1.2.840.10008.1.2.4.80", jpegLs.ContentType);
+        Assert.Equal([0xFF, 0xD8, 0xFF, 0xF7], File.ReadAllBytes(jpegLs.Path)[..4]); // SOI, then JPEG-LS's SOF55
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/1", "multipart/related; type=\"image/gif\"")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/0")).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/1,x")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await Retrieve(InstanceUrl("rtdose.dcm") + "/frames/16")).Status);
@@ -230,7 +241,8 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
                 Assert.Equal(HttpStatusCode.OK, all.Status);
                 Assert.Equal([rle[1], rle[2]], all.Parts.Select(p => Sha256(p.Path)));
             }
-            Assert.Equal(HttpStatusCode.NotAcceptable, (await Retrieve(uri, "multipart/related; type=\"application/octet-stream\"")).Status);
+            var whole = await Retrieve(uri, "multipart/related; type=\"application/octet-stream\""); // decoded
+            Assert.Equal(decodedByDcmtk, whole.Parts.SelectMany(p => File.ReadAllBytes(p.Path)).ToArray());
         }
     }
 
