@@ -62,8 +62,8 @@ public sealed class DimseClient(IDimseChannel channel, DimseClientOptions? optio
         var outgoing = OutgoingInstance.Open(part10, ownsStream);
         await using (outgoing.ConfigureAwait(false))
         {
-            var context = outgoing.ChooseContext(Channel.Association);
-            var dataset = outgoing.OpenDataset(context);
+            var context = outgoing.ChooseContext(Channel.Association, _options.Transcoder);
+            var dataset = outgoing.OpenDataset(context, _options.Transcoder);
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {

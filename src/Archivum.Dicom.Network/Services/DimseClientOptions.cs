@@ -12,6 +12,9 @@ public sealed class DimseClientOptions
     /// </summary>
     public TimeSpan CancelGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Converts the pixels of an instance the peer accepted only in other syntaxes; without it only uncompressed instances are re-encoded.</summary>
+    public IPixelTranscoder? Transcoder { get; init; }
+
     /// <summary>Longest C-FIND match or other small data set accepted from the peer, in bytes.</summary>
     public long MaxSmallDatasetLength { get; init; } = 4 * 1024 * 1024;
 }

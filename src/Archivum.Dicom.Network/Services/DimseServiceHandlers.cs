@@ -28,6 +28,9 @@ public sealed class DimseServiceHandlers
     /// <summary>Serves N-EVENT-REPORT (e.g. storage commitment results).</summary>
     public INEventReportHandler? NEventReport { get; init; }
 
+    /// <summary>Converts the pixels of C-GET and C-MOVE sub-operations the peer accepted only in other syntaxes; without it only uncompressed instances are re-encoded.</summary>
+    public IPixelTranscoder? Transcoder { get; init; }
+
     /// <summary>Longest identifier or action/event information accepted, in bytes (they are read into memory).</summary>
     public long MaxSmallDatasetLength { get; init; } = 4 * 1024 * 1024;
 }

@@ -432,7 +432,7 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
             var destination = await connector.ConnectAsync(move.MoveDestination, _association, contexts, _token).ConfigureAwait(false);
             return destination is null
                 ? (null, DimseStatus.MoveDestinationUnknown, $"move destination {move.MoveDestination} is unknown")
-                : (new MoveDestinationSender(connector, destination, _association.CallingAETitle, move.MessageId), DimseStatus.Success, null);
+                : (new MoveDestinationSender(connector, destination, _association.CallingAETitle, move.MessageId, handlers.Transcoder), DimseStatus.Success, null);
         }
         catch (Exception e) when (!_token.IsCancellationRequested)
         {
@@ -586,6 +586,9 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
         }
     }
 
+    /// <summary>The transcoder of the handlers, for the senders of sub-operations.</summary>
+    private IPixelTranscoder? Transcoder => handlers.Transcoder;
+
     /// <summary>C-GET sub-operations: C-STORE-RQ on this association, the response routed back by the read loop (PS3.4 C.4.3.3).</summary>
     private sealed class SameAssociationSender(DimseServiceSession session) : ISubOperationSender
     {
@@ -603,8 +606,8 @@ internal sealed class DimseServiceSession(IDimseChannel channel, DimseServiceHan
                 await using (outgoing.ConfigureAwait(false))
                 {
                     // PS3.4 C.4.3.3: the requestor must have accepted the SCP role for the instance's SOP class.
-                    var context = outgoing.ChooseContext(session._association);
-                    var dataset = outgoing.OpenDataset(context);
+                    var context = outgoing.ChooseContext(session._association, session.Transcoder);
+                    var dataset = outgoing.OpenDataset(context, session.Transcoder);
                     var id = session.NextMessageId();
                     var waiter = new TaskCompletionSource<DimseResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
                     session._awaiting[id] = waiter;

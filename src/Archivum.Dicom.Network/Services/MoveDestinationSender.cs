@@ -8,9 +8,9 @@ namespace Archivum.Dicom.Network.Services;
 /// move originator (PS3.4 C.4.2.2.1, PS3.7 §9.1.1.1: Move Originator AE Title and Message ID).
 /// Once that association fails, every further sub-operation fails without trying.
 /// </summary>
-internal sealed class MoveDestinationSender(IMoveDestinationConnector connector, IDimseChannel channel, string originatorAETitle, ushort originatorMessageId) : ISubOperationSender
+internal sealed class MoveDestinationSender(IMoveDestinationConnector connector, IDimseChannel channel, string originatorAETitle, ushort originatorMessageId, IPixelTranscoder? transcoder) : ISubOperationSender
 {
-    private readonly DimseClient _client = new(channel);
+    private readonly DimseClient _client = new(channel, new DimseClientOptions { Transcoder = transcoder });
     private bool _broken;
 
     public async Task<DimseStatus> StoreAsync(RetrieveInstance instance, CancellationToken cancellationToken)

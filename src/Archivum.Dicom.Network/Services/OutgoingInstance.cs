@@ -110,10 +110,12 @@ internal sealed class OutgoingInstance : IAsyncDisposable
 
     /// <summary>
     /// The accepted context to send this instance on, where our side may act as storage SCU (PS3.7
-    /// D.3.3.4): one with the file's own transfer syntax first; else, for an uncompressed file, one
-    /// with an uncompressed syntax we can re-encode to. Throws <see cref="DimseClientException"/> with the reason when none fits.
+    /// D.3.3.4): one with the file's own transfer syntax first; else one with an uncompressed
+    /// syntax (re-encoded; decoded by <paramref name="transcoder"/> when the file is compressed);
+    /// else, with a transcoder, a compressed syntax it writes, never lossy for pixels that are not
+    /// already. Throws <see cref="DimseClientException"/> with the reason when none fits.
     /// </summary>
-    public AcceptedPresentationContext ChooseContext(AssociationInfo association)
+    public AcceptedPresentationContext ChooseContext(AssociationInfo association, IPixelTranscoder? transcoder = null)
     {
         var candidates = association.PresentationContexts
             .Where(c => c.AbstractSyntax == SopClassUid && (association.IsRequestor ? c.RequestorIsScu : c.RequestorIsScp))
@@ -127,23 +129,35 @@ internal sealed class OutgoingInstance : IAsyncDisposable
         {
             return same;
         }
-        if (TransferSyntax.IsEncapsulated)
+        var usable = candidates
+            .Select(c => (Context: c, Syntax: DicomTransferSyntax.TryGet(c.TransferSyntax, out var ts) && !ts.IsUnknown ? ts : null))
+            .Where(c => c.Syntax is not null && c.Syntax.Uid is not "1.2.840.10008.1.2.4.94" and not "1.2.840.10008.1.2.4.95")
+            .OrderBy(c => c.Syntax!.IsEncapsulated ? (c.Syntax.IsLossy ? 2 : 1) : 0) // uncompressed first, lossy last
+            .ToList();
+        foreach (var (context, syntax) in usable)
         {
-            throw new DimseClientException(
-                $"the instance is in {TransferSyntax.Name} and the peer accepted {Describe(SopClassUid)} only in {string.Join(", ", candidates.Select(c => DicomTransferSyntax.Get(c.TransferSyntax).Name))}; converting compressed pixel data needs a codec");
+            bool reEncoding = !TransferSyntax.IsEncapsulated && !syntax!.IsEncapsulated;
+            bool neverLossy = !syntax!.IsLossy || TransferSyntax.IsLossy;
+            if (reEncoding || (transcoder is not null && neverLossy && transcoder.CanTranscode(TransferSyntax, syntax)))
+            {
+                return context;
+            }
         }
-        return candidates.Find(c => DicomTransferSyntax.TryGet(c.TransferSyntax, out var ts) && !ts.IsEncapsulated && !ts.IsUnknown && ts.Uid is not "1.2.840.10008.1.2.4.94" and not "1.2.840.10008.1.2.4.95")
-            ?? same
-            ?? throw new DimseClientException(
-                $"the peer accepted {Describe(SopClassUid)} only in {string.Join(", ", candidates.Select(c => DicomTransferSyntax.Get(c.TransferSyntax).Name))}, which this build cannot convert {TransferSyntax.Name} to");
+        if (same is not null)
+        {
+            return same;
+        }
+        throw new DimseClientException(
+            $"the instance is in {TransferSyntax.Name} and the peer accepted {Describe(SopClassUid)} only in {string.Join(", ", candidates.Select(c => DicomTransferSyntax.Get(c.TransferSyntax).Name))}, " +
+            (transcoder is null ? "which this program cannot convert it to" : "which this build cannot convert it to (or only lossily)"));
     }
 
     // The bytes after the meta group can go as they are when they were found (not for a deflated
     // file, whose remainder is already inflated, nor for a file without meta).
     private bool CanSendAsRead => _remainder is not null && !TransferSyntax.IsDeflated;
 
-    /// <summary>The data set in the given context's transfer syntax, as a stream to hand to the channel.</summary>
-    public Stream OpenDataset(AcceptedPresentationContext context)
+    /// <summary>The data set in the given context's transfer syntax, as a stream to hand to the channel (its pixels converted by <paramref name="transcoder"/> when either syntax is compressed).</summary>
+    public Stream OpenDataset(AcceptedPresentationContext context, IPixelTranscoder? transcoder = null)
     {
         if (context.TransferSyntax == TransferSyntax.Uid && CanSendAsRead)
         {
@@ -163,6 +177,21 @@ internal sealed class OutgoingInstance : IAsyncDisposable
             dataset = DicomFile.Read(_remainder!, new DicomReadOptions { AssumedTransferSyntax = syntax }).Dataset;
         }
         dataset.RemoveAll(e => e.Tag.Group == 0x0002);
+        if (target.Uid != TransferSyntax.Uid && (target.IsEncapsulated || TransferSyntax.IsEncapsulated))
+        {
+            if (transcoder is null)
+            {
+                throw new DimseClientException($"converting {TransferSyntax.Name} to {target.Name} needs a codec");
+            }
+            try
+            {
+                dataset = transcoder.Transcode(dataset, TransferSyntax, target);
+            }
+            catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+            {
+                throw new DimseClientException($"the instance cannot be converted to {target.Name}: {e.Message}", e);
+            }
+        }
         _spool = _source.CanSeek && _source.Length - _sourceStart > SpoolInMemoryLimit
             ? new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose)
             : new MemoryStream();

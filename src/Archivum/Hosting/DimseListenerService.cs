@@ -41,6 +41,7 @@ internal sealed class DimseListenerService(ArchiveRuntime archive, ServeSettings
             Retrieve = new AuditingRetrieveHandler(new ArchiveRetrieveHandler(archive.Query, archive.Store, access), audit),
             MoveDestinations = new DeviceMoveDestinations(ae => archive.Devices.Find(ae) is { MayReceive: true } device ? device : null, settings.AETitle),
             NAction = new StorageCommitmentHandler(archive, settings.AETitle, logger: loggers.CreateLogger<StorageCommitmentHandler>(), access: access),
+            Transcoder = CodecTranscoder.Instance, // a peer that accepted only other syntaxes gets the instance decoded or encoded
         }, loggers.CreateLogger<DimseServiceDispatcher>());
         var options = new DicomServerOptions
         {

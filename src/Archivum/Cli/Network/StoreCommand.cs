@@ -136,7 +136,7 @@ internal static class StoreCommand
                 var association = await connection.ConnectAsync(parse, Contexts(batch), cancellationToken).ConfigureAwait(false);
                 await using (association.ConfigureAwait(false))
                 {
-                    using var client = new DimseClient(association);
+                    using var client = new DimseClient(association, new DimseClientOptions { Transcoder = Archive.Dimse.CodecTranscoder.Instance });
                     foreach (var instance in batch)
                     {
                         await StoreOneAsync(client, instance, progress, cancellationToken).ConfigureAwait(false);
