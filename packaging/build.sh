@@ -6,6 +6,9 @@
 # Usage: packaging/build.sh [--out DIR]      (default: artifacts/release)
 # Needs the .NET SDK, npm for the viewer (the first time) and dpkg-deb.
 set -euo pipefail
+# The package's files must be readable by the service's user whatever the caller's umask (an
+# archive process sets 077 for its data folder, and its children inherit it).
+umask 022
 cd "$(dirname "$0")/.."
 out=artifacts/release
 while [ $# -gt 0 ]; do

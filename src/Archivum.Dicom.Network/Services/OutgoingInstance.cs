@@ -149,7 +149,7 @@ internal sealed class OutgoingInstance : IAsyncDisposable
         }
         throw new DimseClientException(
             $"the instance is in {TransferSyntax.Name} and the peer accepted {Describe(SopClassUid)} only in {string.Join(", ", candidates.Select(c => DicomTransferSyntax.Get(c.TransferSyntax).Name))}, " +
-            (transcoder is null ? "which this program cannot convert it to" : "which this build cannot convert it to (or only lossily)"));
+            (transcoder is null ? "and converting it needs a codec, which was not given" : "which no codec here converts it to (or only lossily)"));
     }
 
     // The bytes after the meta group can go as they are when they were found (not for a deflated

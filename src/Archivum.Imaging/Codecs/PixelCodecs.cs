@@ -14,6 +14,10 @@ public static class PixelCodecs
     private static readonly FrozenDictionary<string, IPixelCodec> Codecs = new IPixelCodec[]
     {
         new RleCodec(),
+        new JpegCodec(DicomTransferSyntax.JPEGBaseline8Bit),
+        new JpegCodec(DicomTransferSyntax.JPEGExtended12Bit),
+        new JpegCodec(DicomTransferSyntax.JPEGLossless),
+        new JpegCodec(DicomTransferSyntax.JPEGLosslessSV1),
         new JpegLsCodec(DicomTransferSyntax.JPEGLSLossless),
         new JpegLsCodec(DicomTransferSyntax.JPEGLSNearLossless),
         new Jpeg2000Codec(DicomTransferSyntax.JPEG2000Lossless, canEncode: true),

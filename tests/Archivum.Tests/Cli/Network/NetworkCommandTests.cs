@@ -96,13 +96,18 @@ public sealed class NetworkCommandTests : IDisposable
     {
         CliRunner.RequireDcmtk();
         string received = ReceiveFolder("received");
-        // Without +xa storescp takes uncompressed syntaxes only: the JPEG 2000 file cannot be sent.
+        // storescp takes no private SOP class; without +xa it takes uncompressed syntaxes only, so
+        // the JPEG 2000 file is sent decoded.
+        string privateClass = Path.Combine(ReceiveFolder("private"), "private.dcm");
+        File.Copy(CtSmall, privateClass);
+        Assert.Equal(0, CliRunner.Run("dcmodify", "-nb", "-m", "SOPClassUID=1.2.3.4.5", "-m", "(0002,0002)=1.2.3.4.5", privateClass).ExitCode);
         using var storescp = DcmtkServer.Start("storescp", port => ["-aet", "ANY-SCP", "-od", received, Port(port)]);
-        var store = CliRunner.Archivum("store", "--port", Port(storescp.Port), CtSmall, Path.Combine(CliRunner.Corpus, "JPEG2000.dcm"));
+        var store = CliRunner.Archivum("store", "--port", Port(storescp.Port), CtSmall, Path.Combine(CliRunner.Corpus, "JPEG2000.dcm"), privateClass);
         Assert.Equal(1, store.ExitCode);
-        Assert.Contains("JPEG2000.dcm", store.Stdout, StringComparison.Ordinal);
-        Assert.Contains("1 stored", store.Stdout, StringComparison.Ordinal);
-        Assert.Single(Directory.GetFiles(received));
+        Assert.Contains("private.dcm", store.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 stored", store.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, Directory.GetFiles(received).Length);
+        Assert.All(Directory.GetFiles(received), f => Assert.False(Dicom.Model.DicomFile.Open(f).TransferSyntax.IsEncapsulated));
     }
 
     [Fact]
