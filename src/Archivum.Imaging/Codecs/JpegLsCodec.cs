@@ -28,6 +28,11 @@ public sealed class JpegLsCodec(DicomTransferSyntax syntax) : IPixelCodec
     {
         NativeLibraries.Require("charls", What);
         CheckSamples(stored);
+        if (!EndsWithEoi(frame))
+        {
+            // CharLS decodes a stream cut short as if it went on in zeros, for seconds on end: refused before it starts.
+            throw new InvalidDataException("the JPEG-LS frame does not end with an EOI marker: it is truncated");
+        }
         IntPtr decoder = CharLs.DecoderCreate();
         if (decoder == IntPtr.Zero)
         {
@@ -117,6 +122,17 @@ public sealed class JpegLsCodec(DicomTransferSyntax syntax) : IPixelCodec
         {
             CharLs.EncoderDestroy(encoder);
         }
+    }
+
+    /// <summary>Whether the frame ends with EOI (0xFFD9), the pad bytes an item may add after it allowed.</summary>
+    private static bool EndsWithEoi(ReadOnlySpan<byte> frame)
+    {
+        int end = frame.Length;
+        while (end > 0 && frame.Length - end < 2 && frame[end - 1] == 0)
+        {
+            end--;
+        }
+        return end >= 2 && frame[end - 2] == 0xFF && frame[end - 1] == 0xD9;
     }
 
     private static void CheckSamples(PixelLayout layout)
