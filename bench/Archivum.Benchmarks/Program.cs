@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 // `... -- store-scp PORT DIR` receives C-STOREs into DIR (bench/store-vs-storescp.sh);
 // `... -- profile-header SECONDS` loops header parses for a profiler;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts;
+// `... -- generate-codec-inputs DIR FRAMES` writes a CT and an RGB multi-frame instance (bench/codecs-vs-tools.sh);
 // `... -- generate-studies DIR STUDIES PER-STUDY ROWS [FIRST]` writes a synthetic archive, studies FIRST (0) on (StudyGenerator);
 // `... -- find-latency HOST PORT AE STUDIES QUERIES` times C-FINDs on one association (FindLatency);
 // `... -- qido-latency ROOT STUDIES QUERIES` times QIDO-RS /studies on one connection (QidoLatency);
@@ -29,6 +30,15 @@ if (args.Length == 4 && args[0] == "qido-latency")
 if (args.Length >= 3 && args[0] == "query-scale")
 {
     await QueryScale.RunAsync(args[1], args.Skip(2).Select(a => int.Parse(a, inv)).ToArray()).ConfigureAwait(false);
+    return;
+}
+if (args.Length == 3 && args[0] == "generate-codec-inputs")
+{
+    // bench/codecs-vs-tools.sh: a CT and an RGB multi-frame instance that compress as real ones do.
+    int frames = int.Parse(args[2], inv);
+    Directory.CreateDirectory(args[1]);
+    TestImages.WriteCodecCt(Path.Combine(args[1], "ct.dcm"), frames);
+    TestImages.WriteCodecRgb(Path.Combine(args[1], "rgb.dcm"), frames);
     return;
 }
 if (args.Length == 3 && args[0] == "generate-ct")

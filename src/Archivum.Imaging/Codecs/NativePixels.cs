@@ -55,20 +55,39 @@ public static class NativePixels
     /// <summary>The bytes of one frame of encapsulated pixel data (its fragments joined).</summary>
     public static byte[] Codestream(DicomFragmentSequence encapsulated, int frames, int index)
     {
-        IReadOnlyList<IReadOnlyList<DicomBuffer>> split;
+        var split = Split(encapsulated, frames);
+        if (index >= split.Count)
+        {
+            throw new InvalidDataException($"the encapsulated Pixel Data holds {split.Count} frames, not {index + 1}");
+        }
+        return Join(split[index]);
+    }
+
+    /// <summary>Every frame's bytes of encapsulated pixel data, read one after the other (the fragments may be read from the file as they are met).</summary>
+    public static byte[][] Codestreams(DicomFragmentSequence encapsulated, int frames)
+    {
+        var split = Split(encapsulated, frames);
+        if (split.Count < frames)
+        {
+            throw new InvalidDataException($"the encapsulated Pixel Data holds {split.Count} frames, not {frames}");
+        }
+        return split.Take(frames).Select(Join).ToArray();
+    }
+
+    private static IReadOnlyList<IReadOnlyList<DicomBuffer>> Split(DicomFragmentSequence encapsulated, int frames)
+    {
         try
         {
-            split = encapsulated.GetFrames(frames);
+            return encapsulated.GetFrames(frames);
         }
         catch (InvalidOperationException e)
         {
             throw new InvalidDataException(e.Message, e);
         }
-        if (index >= split.Count)
-        {
-            throw new InvalidDataException($"the encapsulated Pixel Data holds {split.Count} frames, not {index + 1}");
-        }
-        var fragments = split[index];
+    }
+
+    private static byte[] Join(IReadOnlyList<DicomBuffer> fragments)
+    {
         var joined = new byte[fragments.Sum(f => f.Length)];
         int at = 0;
         foreach (var fragment in fragments)
@@ -77,5 +96,50 @@ public static class NativePixels
             at += (int)fragment.Length;
         }
         return joined;
+    }
+
+    /// <summary>
+    /// Every frame decoded, the frames shared out over the processor's cores (each codec call is
+    /// independent); the layout they are in. Errors as <see cref="Frame"/>.
+    /// </summary>
+    public static (PixelLayout Layout, byte[][] Frames) AllFrames(DicomDataset dataset, DicomTransferSyntax syntax)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(syntax);
+        var layout = PixelLayout.From(dataset);
+        int frames = FrameCount(dataset);
+        if (dataset[DicomTags.PixelData] is not DicomFragmentSequence encapsulated)
+        {
+            return (layout, Enumerable.Range(0, frames).Select(i => Frame(dataset, syntax, i).Pixels).ToArray());
+        }
+        var codec = PixelCodecs.Get(syntax);
+        byte[][] codestreams = Codestreams(encapsulated, frames);
+        var decodedLayout = codec.DecodedLayout(layout);
+        var decoded = new byte[frames][];
+        Parallel(frames, i =>
+        {
+            decoded[i] = new byte[decodedLayout.FrameLength];
+            codec.Decode(codestreams[i], layout, decoded[i]);
+        });
+        return (decodedLayout, decoded);
+    }
+
+    /// <summary>Runs <paramref name="work"/> for 0…count-1 on the cores; the first failure is thrown as itself.</summary>
+    internal static void Parallel(int count, Action<int> work)
+    {
+        if (count == 1)
+        {
+            work(0);
+            return;
+        }
+        try
+        {
+            System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, work);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
     }
 }

@@ -34,15 +34,8 @@ public static class PixelTranscoder
         {
             throw new CodecUnavailableException(PixelCodecs.TryGet(target, out _, out string? reason) ? $"{target.Name} can be read but not written by this build" : reason);
         }
-        int frames = NativePixels.FrameCount(dataset);
-        var decoded = new List<byte[]>(frames);
-        PixelLayout layout = PixelLayout.From(dataset);
-        for (int frame = 0; frame < frames; frame++)
-        {
-            var (frameLayout, pixels) = NativePixels.Frame(dataset, sourceNative ? DicomTransferSyntax.ExplicitVRLittleEndian : source, frame);
-            layout = frameLayout;
-            decoded.Add(pixels);
-        }
+        var (layout, decoded) = NativePixels.AllFrames(dataset, sourceNative ? DicomTransferSyntax.ExplicitVRLittleEndian : source);
+        int frames = decoded.Length;
         var result = dataset.Clone();
         if (targetNative)
         {
@@ -57,20 +50,20 @@ public static class PixelTranscoder
         else
         {
             var codec = PixelCodecs.Get(target);
-            var fragments = new List<DicomBuffer>(frames);
-            PixelLayout encodedLayout = codec.EncodedLayout(layout);
-            foreach (byte[] native in decoded)
+            // Compressed syntaxes hold YBR_FULL_422 only as the codec's own subsampling: give it every sample.
+            var frameLayout = layout.IsSubsampled ? layout with { Photometric = "YBR_FULL", PlanarConfiguration = 0 } : layout;
+            PixelLayout encodedLayout = codec.EncodedLayout(frameLayout);
+            var encodedFrames = new byte[frames][];
+            NativePixels.Parallel(frames, i =>
             {
-                // Compressed syntaxes hold YBR_FULL_422 only as the codec's own subsampling: give it every sample.
-                var (frameLayout, frame) = ColourPlanes.FullChrominance(layout, native);
-                encodedLayout = codec.EncodedLayout(frameLayout);
-                byte[] encoded = codec.Encode(frame, frameLayout, options);
+                byte[] encoded = codec.Encode(ColourPlanes.FullChrominance(layout, decoded[i]).Pixels, frameLayout, options);
                 if ((encoded.Length & 1) != 0)
                 {
                     Array.Resize(ref encoded, encoded.Length + 1); // items have even lengths (PS3.5 §A.4)
                 }
-                fragments.Add(new MemoryDicomBuffer(encoded));
-            }
+                encodedFrames[i] = encoded;
+            });
+            var fragments = encodedFrames.Select(f => (DicomBuffer)new MemoryDicomBuffer(f)).ToList();
             result.AddOrReplace(new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB, BasicOffsetTable(fragments), fragments));
             result.Remove(new DicomTag(0x7FE00001u)); // an Extended Offset Table of the old encoding
             result.Remove(new DicomTag(0x7FE00002u));
