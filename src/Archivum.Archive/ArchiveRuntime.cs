@@ -245,7 +245,8 @@ public sealed class ArchiveRuntime : IAsyncDisposable
             (patients, studies, series, instances, bytes) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
         }
         command.CommandText = """
-            SELECT coalesce(se.modality, ''), count(DISTINCT se.id), count(i.id), coalesce(sum(i.size_bytes), 0)
+            SELECT coalesce(se.modality, ''), count(DISTINCT se.id), count(i.id), coalesce(sum(i.size_bytes), 0),
+                   count(i.original_size_bytes), coalesce(sum(i.original_size_bytes - i.size_bytes), 0)
             FROM series se JOIN instances i ON i.series_ref = se.id GROUP BY se.modality ORDER BY se.modality
             """;
         var modalities = new SortedDictionary<string, ModalityStatistics>(StringComparer.Ordinal);
@@ -253,7 +254,10 @@ public sealed class ArchiveRuntime : IAsyncDisposable
         {
             while (reader.Read())
             {
-                modalities[reader.GetString(0)] = new ModalityStatistics(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                modalities[reader.GetString(0)] = new ModalityStatistics(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
+                {
+                    CompressedInstances = reader.GetInt64(4), SavedBytes = reader.GetInt64(5),
+                };
             }
         }
         return new ArchiveStatistics(patients, studies, series, instances, bytes, modalities);

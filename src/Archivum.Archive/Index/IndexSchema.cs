@@ -9,7 +9,7 @@ namespace Archivum.Archive.Index;
 /// </summary>
 internal static class IndexSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -79,6 +79,8 @@ internal static class IndexSchema
         -- another's, when a sender mixed them): what patient export and erasure act on.
         -- deidentified_for: the research project whose de-identification wrote the instance (null:
         -- a sender's); a research scope admits a study only when every instance in it has one.
+        -- original_*: the transfer syntax and size an instance arrived in, once storage compression
+        -- has re-encoded it (null: stored as it arrived).
         -- (Comments stay outside the column lists: SQLite's DROP COLUMN misreads them.)
         CREATE TABLE IF NOT EXISTS instances (
             id INTEGER PRIMARY KEY,
@@ -98,7 +100,9 @@ internal static class IndexSchema
             patient_id TEXT NOT NULL DEFAULT '',
             patient_issuer TEXT NOT NULL DEFAULT '',
             patient_identity_key TEXT NOT NULL DEFAULT '',
-            deidentified_for TEXT);
+            deidentified_for TEXT,
+            original_transfer_syntax TEXT,
+            original_size_bytes INTEGER);
         CREATE INDEX IF NOT EXISTS instances_series ON instances (series_ref);
 
         -- Labels an administrator (or a de-identification for a research project) puts on a study;
@@ -167,6 +171,11 @@ internal static class IndexSchema
             UPDATE instances SET (patient_id, patient_issuer, patient_identity_key) =
                 (SELECT p.patient_id, p.issuer, p.identity_key FROM series se JOIN studies st ON st.id = se.study_ref
                  JOIN patients p ON p.id = st.patient_ref WHERE se.id = instances.series_ref);
+            """,
+        // 5: storage compression keeps the syntax and size an instance arrived in.
+        [4] = """
+            ALTER TABLE instances ADD COLUMN original_transfer_syntax TEXT;
+            ALTER TABLE instances ADD COLUMN original_size_bytes INTEGER;
             """,
     };
 

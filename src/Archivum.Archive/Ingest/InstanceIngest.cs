@@ -24,6 +24,11 @@ namespace Archivum.Archive.Ingest;
 /// </summary>
 public sealed partial class InstanceIngest(FileSystemInstanceStore store, ArchiveIndex index, DuplicatePolicy duplicates = DuplicatePolicy.KeepStored)
 {
+    private long _lastArrivalTicks = DateTimeOffset.MinValue.UtcTicks;
+
+    /// <summary>When the last instance began to arrive (background work waits while instances are coming).</summary>
+    public DateTimeOffset LastStoredAt => new(Interlocked.Read(ref _lastArrivalTicks), TimeSpan.Zero);
+
     private readonly SemaphoreSlim[] _locks = Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>
@@ -32,6 +37,7 @@ public sealed partial class InstanceIngest(FileSystemInstanceStore store, Archiv
     /// </summary>
     public async Task<IngestOutcome> IngestDatasetAsync(Stream dataset, string sopClassUid, string sopInstanceUid, string transferSyntaxUid, string? sourceAETitle, CancellationToken cancellationToken)
     {
+        Interlocked.Exchange(ref _lastArrivalTicks, DateTimeOffset.UtcNow.UtcTicks);
         ArgumentNullException.ThrowIfNull(dataset);
         if (DicomUid.Validate(sopInstanceUid) is { } reason)
         {
@@ -91,6 +97,7 @@ public sealed partial class InstanceIngest(FileSystemInstanceStore store, Archiv
     /// </para>
     public async Task<IngestOutcome> IngestFileAsync(Stream part10, string? sourceAETitle, CancellationToken cancellationToken, Func<InstanceRecord, string?>? accept = null, string? deidentifiedFor = null)
     {
+        Interlocked.Exchange(ref _lastArrivalTicks, DateTimeOffset.UtcNow.UtcTicks);
         ArgumentNullException.ThrowIfNull(part10);
         var pending = Begin();
         try

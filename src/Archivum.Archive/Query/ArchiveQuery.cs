@@ -66,7 +66,7 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
             // Retrieving more than was asked for is worse than refusing: say which key could not be used.
             throw new QueryException($"{string.Join(", ", unusable.Select(t => DicomDictionary.GetKeyword(t) ?? t.ToString()))} cannot be used to select instances to retrieve");
         }
-        string sql = Sql(QueryLevel.Image, ["i.sop_class_uid", "i.sop_instance_uid", "i.transfer_syntax", "i.path", "i.size_bytes"], plan.Conditions);
+        string sql = Sql(QueryLevel.Image, ["i.sop_class_uid", "i.sop_instance_uid", "i.transfer_syntax", "i.path", "i.size_bytes", "i.original_transfer_syntax"], plan.Conditions);
         using var connection = index.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -78,7 +78,10 @@ public sealed class ArchiveQuery(ArchiveIndex index, ArchiveQueryOptions? option
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            instances.Add(new StoredInstance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
+            instances.Add(new StoredInstance(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4))
+            {
+                OriginalTransferSyntaxUid = reader.IsDBNull(5) ? null : reader.GetString(5),
+            });
         }
         return instances;
     }

@@ -39,13 +39,29 @@ public static class NativePixels
             }
             case DicomValueElement native:
             {
-                var bytes = native.Memory.Span;
                 long start = (long)index * layout.FrameLength;
-                if (start + layout.FrameLength > bytes.Length)
+                if (start + layout.FrameLength > native.Length)
                 {
-                    throw new InvalidDataException($"Pixel Data holds {bytes.Length} bytes, not frame {index + 1} of {layout.FrameLength}");
+                    throw new InvalidDataException($"Pixel Data holds {native.Length} bytes, not frame {index + 1} of {layout.FrameLength}");
                 }
-                return (layout, bytes.Slice((int)start, layout.FrameLength).ToArray());
+                // Only this frame's bytes: a value left in the file is not read whole for one frame.
+                var pixels = new byte[layout.FrameLength];
+                using var stream = native.Buffer.OpenRead();
+                if (stream.CanSeek)
+                {
+                    stream.Position = start;
+                }
+                else
+                {
+                    var skip = new byte[81920];
+                    for (long left = start; left > 0;)
+                    {
+                        int read = stream.Read(skip, 0, (int)Math.Min(skip.Length, left));
+                        left -= read > 0 ? read : throw new InvalidDataException("the Pixel Data ends before the frame");
+                    }
+                }
+                stream.ReadExactly(pixels);
+                return (layout, pixels);
             }
             default:
                 throw new InvalidDataException("the instance has no Pixel Data");
@@ -108,9 +124,19 @@ public static class NativePixels
         ArgumentNullException.ThrowIfNull(syntax);
         var layout = PixelLayout.From(dataset);
         int frames = FrameCount(dataset);
+        if (dataset[DicomTags.PixelData] is DicomValueElement native)
+        {
+            // Read once: a value left in the file is read whole each time its memory is asked for.
+            var bytes = native.Memory;
+            if ((long)frames * layout.FrameLength > bytes.Length)
+            {
+                throw new InvalidDataException($"Pixel Data holds {bytes.Length} bytes, not {frames} frames of {layout.FrameLength}");
+            }
+            return (layout, Enumerable.Range(0, frames).Select(i => bytes.Slice(i * layout.FrameLength, layout.FrameLength).ToArray()).ToArray());
+        }
         if (dataset[DicomTags.PixelData] is not DicomFragmentSequence encapsulated)
         {
-            return (layout, Enumerable.Range(0, frames).Select(i => Frame(dataset, syntax, i).Pixels).ToArray());
+            throw new InvalidDataException("the instance has no Pixel Data");
         }
         var codec = PixelCodecs.Get(syntax);
         byte[][] codestreams = Codestreams(encapsulated, frames);

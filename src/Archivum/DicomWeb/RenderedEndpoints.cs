@@ -117,6 +117,10 @@ internal static class RenderedEndpoints
                     return problem;
                 }
                 string syntax = query["transferSyntax"].ToString();
+                if (syntax.Length == 0 && stored[0].OriginalTransferSyntaxUid is { } original && !DicomTransferSyntax.Get(original).IsEncapsulated)
+                {
+                    syntax = original; // compressed for storage since it arrived: given back as it came
+                }
                 if (syntax.Length == 0 || syntax == stored[0].TransferSyntaxUid)
                 {
                     return Results.File(archive.Store.FullPath(stored[0].RelativePath), "application/dicom");

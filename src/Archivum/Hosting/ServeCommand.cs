@@ -144,6 +144,7 @@ internal static class ServeCommand
             builder.Services.AddSingleton<DicomWeb.SeriesMetadataCache>();
             builder.Services.AddHostedService<DimseListenerService>();
             builder.Services.AddHostedService<StableStudyService>();
+            builder.Services.AddHostedService<StorageCompressionService>();
             if (settings.Audit.Syslog.Enabled)
             {
                 builder.Services.AddHostedService<SyslogForwardingService>();

@@ -87,6 +87,9 @@ public sealed class ServeSettings
     /// <summary>Authentication and its limits (Archivum:Security:…).</summary>
     public SecuritySettings Security { get; set; } = new();
 
+    /// <summary>Lossless re-encoding of stored instances by rule (Archivum:StorageCompression:…); off until a rule is given.</summary>
+    public StorageCompressionSettings StorageCompression { get; set; } = new();
+
     /// <summary>Known remote AEs by AE title (C-MOVE destinations): "Devices": { "WORKSTATION": { "Host": "10.0.0.5", "Port": 104 } }.</summary>
     public Dictionary<string, DeviceSettings> Devices { get; set; } = new(StringComparer.Ordinal);
 
@@ -132,6 +135,7 @@ public sealed class ServeSettings
         Check(Security.SessionHours is >= 1 and <= 7 * 24, "Security:SessionHours", Security.SessionHours, "give 1 to 168 hours");
         errors.AddRange(Security.Jwt.Problems().Select(p => $"{Section}:{p}"));
         errors.AddRange(Audit.Syslog.Problems().Select(p => $"{Section}:{p}"));
+        errors.AddRange(StorageCompression.Problems().Select(p => $"{Section}:{p}"));
         Check(ExportFolder is null || Path.IsPathFullyQualified(ExportFolder), nameof(ExportFolder), ExportFolder, "give an absolute path");
         Check(Security.DicomUserIdentity is "optional" or "required", "Security:DicomUserIdentity", Security.DicomUserIdentity, "give optional or required");
         Check(UnknownCallingAETitles is "accept" or "reject", nameof(UnknownCallingAETitles), UnknownCallingAETitles, "give accept or reject");

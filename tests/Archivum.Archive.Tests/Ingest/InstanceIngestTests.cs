@@ -158,6 +158,52 @@ public sealed class InstanceIngestTests : IAsyncDisposable
         Assert.Equal([keptPath], Store.VersionsOf(uid));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reencoding_cut_by_a_crash_leaves_one_whole_indexed_copy_on_either_side_of_its_switch(bool switched)
+    {
+        var first = AsReceived("CT_small.dcm");
+        string uid = first.File.Dataset.GetString(DicomTags.SOPInstanceUID)!;
+        var ingest = new InstanceIngest(Store, Index);
+        Assert.Equal(IngestOutcome.Stored, await Ingest(ingest, first));
+        string oldPath = Rows("SELECT path FROM instances")[0][0];
+        var stored = DicomFile.Open(Path.Combine(Store.Root, oldPath));
+        var encoded = Archivum.Imaging.Codecs.FileTranscoder.Transcode(stored, DicomTransferSyntax.JPEGLSLossless);
+        Task Write(Stream stream, CancellationToken _)
+        {
+            DicomFileWriter.Write(stream, encoded);
+            return Task.CompletedTask;
+        }
+
+        Assert.False(await ingest.ReencodeAsync(uid, "somewhere/else.dcm", DicomTransferSyntax.JPEGLSLossless.Uid, Write, default)); // not the stored file: nothing done
+        Assert.True(await ingest.ReencodeAsync(uid, oldPath, DicomTransferSyntax.JPEGLSLossless.Uid, Write, default));
+        var after = Assert.Single(Rows("SELECT path, transfer_syntax, original_transfer_syntax FROM instances"));
+        string newPath = after[0];
+        Assert.Equal([DicomTransferSyntax.JPEGLSLossless.Uid, DicomTransferSyntax.ExplicitVRLittleEndian.Uid], after[1..]);
+        Assert.False(File.Exists(Path.Combine(Store.Root, oldPath)));
+        Assert.Equal([newPath], Store.VersionsOf(uid));
+
+        // The crash: the note without its end, both files there, and the index on one side of its switch.
+        await Store.Journal.BeginAsync(uid);
+        File.Copy(Path.Combine(Corpus, "CT_small.dcm"), Path.Combine(Store.Root, oldPath));
+        if (!switched)
+        {
+            string sha = Run("sha256sum", Path.Combine(Store.Root, oldPath))[..64];
+            _archive.Execute($"UPDATE instances SET path = '{oldPath}', sha256 = '{sha}', transfer_syntax = '{DicomTransferSyntax.ExplicitVRLittleEndian.Uid}', original_transfer_syntax = NULL, original_size_bytes = NULL WHERE sop_instance_uid = '{uid}'");
+        }
+        await _archive.RestartAsync();
+
+        Assert.Equal(0, await new InstanceIngest(Store, Index).RecoverAsync());
+        string keptPath = switched ? newPath : oldPath, strayPath = switched ? oldPath : newPath;
+        var row = Assert.Single(Rows("SELECT path, sha256, transfer_syntax FROM instances"));
+        Assert.Equal(keptPath, row[0]);
+        Assert.Equal(Run("sha256sum", Path.Combine(Store.Root, keptPath))[..64], row[1]);
+        Assert.Equal(DicomFile.Open(Path.Combine(Store.Root, keptPath)).TransferSyntax.Uid, row[2]);
+        Assert.False(File.Exists(Path.Combine(Store.Root, strayPath)));
+        Assert.Equal([keptPath], Store.VersionsOf(uid));
+    }
+
     /// <summary>The states a crash can leave a store in, between its journal note and its end.</summary>
     public enum CrashState
     {
