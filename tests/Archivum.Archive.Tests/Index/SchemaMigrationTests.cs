@@ -35,7 +35,7 @@ public sealed class SchemaMigrationTests : IDisposable
             using var connection = index.OpenConnection();
             using var version = connection.CreateCommand();
             version.CommandText = "SELECT version FROM schema_version";
-            Assert.Equal(4L, version.ExecuteScalar());
+            Assert.Equal((long)IndexSchema.Version, version.ExecuteScalar());
         }
     }
 
@@ -75,6 +75,29 @@ public sealed class SchemaMigrationTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_version_4_index_gains_the_original_syntax_storage_compression_keeps()
+    {
+        string path = Path.Combine(_folder, "index.db");
+        await using (var index = ArchiveIndex.Open(path))
+        {
+            await index.Writer.AddAsync(Record("1.2.3.1", "1.2.3.1.1", "1.2.3.1.1.1", "P1", "Doe^Jane", null));
+        }
+        SqliteConnection.ClearAllPools();
+        Execute(path, "ALTER TABLE instances DROP COLUMN original_transfer_syntax; ALTER TABLE instances DROP COLUMN original_size_bytes; UPDATE schema_version SET version = 4;");
+        await using (var index = ArchiveIndex.Open(path))
+        {
+            Assert.True(await index.Writer.ReencodeAsync("1.2.3.1.1.1", "1.2.3.1.1.1.dcm", "new.dcm", "1.2.840.10008.1.2.4.80", new string('1', 64), 1));
+            using var connection = index.OpenConnection();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT path, transfer_syntax, original_transfer_syntax, original_size_bytes, (SELECT version FROM schema_version) FROM instances";
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            Assert.Equal(("new.dcm", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.1", 1L, (long)IndexSchema.Version),
+                (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+    }
+
     private static InstanceRecord Record(string study, string series, string instance, string patientId, string name, string? source) => new()
     {
         PatientId = patientId, PatientName = name, StudyInstanceUid = study, SeriesInstanceUid = series, SopInstanceUid = instance,
@@ -82,7 +105,7 @@ public sealed class SchemaMigrationTests : IDisposable
         SourceAETitle = source,
     };
 
-    /// <summary>Turns a current index into what version 3 wrote: patients unique by ID and issuer alone, instances without their own patient identity.</summary>
+    /// <summary>Turns a current index into what version 3 wrote: patients unique by ID and issuer alone, instances without their own patient identity (nor the original syntax of version 5).</summary>
     private const string Version3 = """
         PRAGMA foreign_keys=OFF;
         DROP INDEX instances_patient;
@@ -90,6 +113,8 @@ public sealed class SchemaMigrationTests : IDisposable
         ALTER TABLE instances DROP COLUMN patient_issuer;
         ALTER TABLE instances DROP COLUMN patient_identity_key;
         ALTER TABLE instances DROP COLUMN deidentified_for;
+        ALTER TABLE instances DROP COLUMN original_transfer_syntax;
+        ALTER TABLE instances DROP COLUMN original_size_bytes;
         CREATE TABLE patients_v3 (id INTEGER PRIMARY KEY, patient_id TEXT NOT NULL, issuer TEXT NOT NULL, name TEXT, name_upper TEXT, birth_date TEXT, sex TEXT, UNIQUE (patient_id, issuer));
         INSERT INTO patients_v3 SELECT id, patient_id, issuer, name, name_upper, birth_date, sex FROM patients;
         DROP TABLE patients;

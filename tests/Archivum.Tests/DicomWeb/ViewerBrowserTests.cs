@@ -79,4 +79,24 @@ public sealed class ViewerBrowserTests : IAsyncLifetime
         Assert.Contains("ok viewport painted", run.Stdout, StringComparison.Ordinal);
         Assert.True(new FileInfo(Path.Combine(artifacts, "viewer.png")).Length > 0);
     }
+
+    /// <summary>OHIF paints studies stored compressed (its own decoders take the frames as stored, or ours decode them).</summary>
+    [Theory(Timeout = 300_000)]
+    [InlineData("JPEG2000.dcm", "CompressedSamples, NM1")] // JPEG 2000, 16-bit
+    [InlineData("MR_small_jpeg_ls_lossless.dcm", "CompressedSamples, MR1")] // JPEG-LS
+    [InlineData("SC_rgb_rle.dcm", "Lestrade, G")] // RLE colour
+    public async Task OHIF_paints_a_study_stored_compressed(string file, string listedAs)
+    {
+        string browser = Path.Combine(Repository, "tests", "browser");
+        Assert.True(File.Exists("/usr/bin/chromium") && Directory.Exists(Path.Combine(browser, "node_modules", "playwright-core")),
+            "chromium or playwright-core is missing: run ./test.sh as root (it installs chromium, nodejs and npm, and runs npm ci in tests/browser)");
+        var store = CliRunner.Archivum("store", "--port", _serve.DicomPort.ToString(CultureInfo.InvariantCulture), Path.Combine(CliRunner.Corpus, file));
+        Assert.True(store.ExitCode == 0, store.Stdout + store.Stderr);
+        string artifacts = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "artifacts", "viewer-" + Path.GetFileNameWithoutExtension(file))).FullName;
+        var credentials = new Dictionary<string, string> { ["ARCHIVUM_USER"] = ServeProcess.InitialAdminUser, ["ARCHIVUM_PASSWORD"] = _serve.InitialAdminPassword };
+        var run = await Task.Run(() => CliRunner.RunWith(credentials, "node", [Path.Combine(browser, "ohif-smoke.mjs"), $"http://127.0.0.1:{_serve.HttpPort}",
+            CliRunner.CorpusValue(file, "StudyInstanceUID"), listedAs, artifacts]));
+        Assert.True(run.ExitCode == 0, $"{run.Stdout}{run.Stderr}\nscreenshots in {artifacts}");
+        Assert.Contains("ok viewport painted", run.Stdout, StringComparison.Ordinal);
+    }
 }
