@@ -120,14 +120,12 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         Assert.Equal("application/dicom; transfer-syntax=1.2.840.10008.1.2.1", decoded.ContentType);
         string byGdcm = decoded.Path + ".gdcm.dcm";
         Assert.Equal(0, CliRunner.Run("gdcmconv", "--raw", Path.Combine(CliRunner.Corpus, "JPEG2000.dcm"), byGdcm).ExitCode);
-        Assert.Equal(PixelData(byGdcm), PixelData(decoded.Path));
+        Assert.Equal(Support.PixelDataOf.File(byGdcm), Support.PixelDataOf.File(decoded.Path));
         var refused = await Retrieve(Url("JPEG2000.dcm"), "multipart/related; type=\"application/dicom\"; transfer-syntax=1.2.840.10008.1.2.4.201");
         Assert.Equal(HttpStatusCode.NotAcceptable, refused.Status);
         Assert.Contains("read, not written", await refused.Response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private static byte[] PixelData(string path) =>
-        ((Dicom.Model.DicomValueElement)Dicom.Model.DicomFile.Open(path).Dataset[Dicom.Dictionary.DicomTags.PixelData]!).Memory.ToArray();
 
     private static string InstanceUrl(string file) =>
         $"dicomweb/studies/{Tag(file, "StudyInstanceUID")}/series/{Tag(file, "SeriesInstanceUID")}/instances/{Tag(file, "SOPInstanceUID")}";
@@ -216,7 +214,7 @@ public sealed class WadoTests(WadoTests.Archive archive) : IClassFixture<WadoTes
         // Plain octet-stream: decoded, each frame the bytes of DCMTK's decoding; another compressed type: transcoded.
         string byDcmtk = Path.Combine(archive.Folder, Guid.NewGuid().ToString("N") + ".dcm");
         Assert.Equal(0, CliRunner.Run("dcmdrle", Path.Combine(CliRunner.Corpus, "SC_rgb_rle_2frame.dcm"), byDcmtk).ExitCode);
-        byte[] decodedByDcmtk = PixelData(byDcmtk);
+        byte[] decodedByDcmtk = Support.PixelDataOf.File(byDcmtk);
         var decoded = await Retrieve(InstanceUrl("SC_rgb_rle_2frame.dcm") + "/frames/2,1", "multipart/related; type=\"application/octet-stream\"");
         Assert.Equal(HttpStatusCode.OK, decoded.Status);
         int frameLength = decodedByDcmtk.Length / 2;

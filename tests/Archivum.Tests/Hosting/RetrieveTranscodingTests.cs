@@ -59,7 +59,7 @@ public sealed class RetrieveTranscodingTests : IAsyncLifetime
         Assert.True(get.ExitCode == 0 && !get.Stderr.Contains("Refused", StringComparison.Ordinal), get.Stdout + get.Stderr + _serve.Output);
         string copy = Assert.Single(Directory.GetFiles(received));
         Assert.False(Dicom.Model.DicomFile.Open(copy).TransferSyntax.IsEncapsulated);
-        Assert.Equal(DecodedByOracle(file, oracle), PixelData(copy));
+        Assert.Equal(DecodedByOracle(file, oracle), Support.PixelDataOf.File(copy));
         if (DicomTransferSyntax.Get(CliRunner.CorpusValue(file, "TransferSyntaxUID")).IsLossy)
         {
             Assert.Equal("01", CliRunner.FileValue(copy, "LossyImageCompression")); // decoded lossy pixels stay marked lossy
@@ -77,7 +77,7 @@ public sealed class RetrieveTranscodingTests : IAsyncLifetime
         Assert.Equal(DicomTransferSyntax.RLELossless.Uid, CliRunner.FileValue(copy, "TransferSyntaxUID"));
         string decoded = Path.Combine(_folder, "rle-decoded.dcm");
         Assert.Equal(0, CliRunner.Run("dcmdrle", copy, decoded).ExitCode);
-        Assert.Equal(DecodedByOracle("JPEG2000.dcm", ["gdcmconv", "--raw"]), PixelData(decoded));
+        Assert.Equal(DecodedByOracle("JPEG2000.dcm", ["gdcmconv", "--raw"]), Support.PixelDataOf.File(decoded));
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class RetrieveTranscodingTests : IAsyncLifetime
             string uid = CliRunner.CorpusValue(file, "SOPInstanceUID");
             string arrived = Directory.GetFiles(Path.Combine(_folder, "moved")).Single(f => CliRunner.FileValue(f, "SOPInstanceUID") == uid);
             Assert.False(Dicom.Model.DicomFile.Open(arrived).TransferSyntax.IsEncapsulated);
-            Assert.Equal(DecodedByOracle(file, (string[])row[1]), PixelData(arrived));
+            Assert.Equal(DecodedByOracle(file, (string[])row[1]), Support.PixelDataOf.File(arrived));
         }
     }
 
@@ -100,9 +100,7 @@ public sealed class RetrieveTranscodingTests : IAsyncLifetime
         string decoded = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".dcm");
         var run = CliRunner.Run(oracle[0], [.. oracle[1..], Path.Combine(CliRunner.Corpus, file), decoded]);
         Assert.True(run.ExitCode == 0, run.Stderr);
-        return PixelData(decoded);
+        return Support.PixelDataOf.File(decoded);
     }
 
-    private static byte[] PixelData(string path) =>
-        ((DicomValueElement)Dicom.Model.DicomFile.Open(path).Dataset[DicomTags.PixelData]!).Memory.ToArray();
 }

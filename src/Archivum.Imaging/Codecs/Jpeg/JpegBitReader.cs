@@ -9,7 +9,7 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data, int position)
 {
     private readonly ReadOnlySpan<byte> _data = data;
     private int _position = position;
-    private uint _buffer;
+    private ulong _buffer;
     private int _bits;
     private int _zerosFed;
 
@@ -18,10 +18,7 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data, int position)
 
     public int ReadBit()
     {
-        if (_bits == 0)
-        {
-            Fill();
-        }
+        EnsureBits(1);
         _bits--;
         return (int)(_buffer >> _bits) & 1;
     }
@@ -29,13 +26,24 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data, int position)
     /// <summary><paramref name="count"/> bits (at most 16) as an unsigned number.</summary>
     public int ReadBits(int count)
     {
-        int value = 0;
-        for (int i = 0; i < count; i++)
+        if (count == 0)
         {
-            value = (value << 1) | ReadBit();
+            return 0;
         }
-        return value;
+        EnsureBits(count);
+        _bits -= count;
+        return (int)(_buffer >> _bits) & ((1 << count) - 1);
     }
+
+    /// <summary>The next <paramref name="count"/> bits (at most 16) without consuming them.</summary>
+    public int PeekBits(int count)
+    {
+        EnsureBits(count);
+        return (int)(_buffer >> (_bits - count)) & ((1 << count) - 1);
+    }
+
+    /// <summary>Consumes <paramref name="count"/> bits already peeked.</summary>
+    public void Skip(int count) => _bits -= count;
 
     /// <summary>T.81 F.2.2.1 EXTEND: <paramref name="size"/> bits read as a difference of that magnitude category.</summary>
     public int ReceiveExtend(int size)
@@ -63,6 +71,14 @@ internal ref struct JpegBitReader(ReadOnlySpan<byte> data, int position)
         }
         _position += 2;
         _zerosFed = 0;
+    }
+
+    private void EnsureBits(int count)
+    {
+        while (_bits < count)
+        {
+            Fill();
+        }
     }
 
     private void Fill()

@@ -11,6 +11,9 @@ internal sealed class JpegHuffmanTable
     private readonly int[] _valuePointer = new int[17];
     private readonly int[] _minCode = new int[17];
 
+    // Codes of up to 8 bits, by the next 8 bits of data: length << 8 | symbol (0: a longer code).
+    private readonly ushort[] _fast = new ushort[256];
+
     public JpegHuffmanTable(byte[] counts, byte[] symbols)
     {
         if (counts.Length != 16 || symbols.Length != counts.Sum(c => c) || symbols.Length > 256)
@@ -34,6 +37,20 @@ internal sealed class JpegHuffmanTable
             code <<= 1;
         }
         _maxCode[17] = int.MaxValue;
+        code = 0;
+        k = 0;
+        for (int length = 1; length <= 8; length++)
+        {
+            for (int i = 0; i < counts[length - 1]; i++, k++, code++)
+            {
+                int first = code << (8 - length), span = 1 << (8 - length);
+                for (int v = first; v < first + span; v++)
+                {
+                    _fast[v] = (ushort)(length << 8 | symbols[k]);
+                }
+            }
+            code <<= 1;
+        }
         Codes = new int[256];
         Lengths = new int[256];
         code = 0;
@@ -64,6 +81,12 @@ internal sealed class JpegHuffmanTable
     /// <summary>Decodes one symbol (F.2.2.3); throws for a code the table does not have.</summary>
     public int Decode(ref JpegBitReader reader)
     {
+        int entry = _fast[reader.PeekBits(8)];
+        if (entry != 0)
+        {
+            reader.Skip(entry >> 8);
+            return entry & 0xFF;
+        }
         int code = reader.ReadBit();
         int length = 1;
         while (code > _maxCode[length])
