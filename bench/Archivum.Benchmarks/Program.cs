@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 // `... -- store-scp PORT DIR` receives C-STOREs into DIR (bench/store-vs-storescp.sh);
 // `... -- profile-header SECONDS` loops header parses for a profiler;
 // `... -- generate-ct DIR COUNT` writes COUNT distinct 512×512 CT instances for side-by-side scripts;
+// `... -- generate-compressible-ct DIR COUNT` writes COUNT 512×512 CT instances whose pixels compress as CT does;
 // `... -- generate-codec-inputs DIR FRAMES` writes a CT and an RGB multi-frame instance (bench/codecs-vs-tools.sh);
 // `... -- generate-studies DIR STUDIES PER-STUDY ROWS [FIRST]` writes a synthetic archive, studies FIRST (0) on (StudyGenerator);
 // `... -- find-latency HOST PORT AE STUDIES QUERIES` times C-FINDs on one association (FindLatency);
@@ -39,6 +40,11 @@ if (args.Length == 3 && args[0] == "generate-codec-inputs")
     Directory.CreateDirectory(args[1]);
     TestImages.WriteCodecCt(Path.Combine(args[1], "ct.dcm"), frames);
     TestImages.WriteCodecRgb(Path.Combine(args[1], "rgb.dcm"), frames);
+    return;
+}
+if (args.Length == 3 && args[0] == "generate-compressible-ct")
+{
+    TestImages.WriteCompressibleCtSeries(args[1], int.Parse(args[2], inv)); // bench/storage-compression.sh
     return;
 }
 if (args.Length == 3 && args[0] == "generate-ct")

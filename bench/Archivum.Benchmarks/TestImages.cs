@@ -94,6 +94,29 @@ public static class TestImages
     }
 
     /// <summary>
+    /// <paramref name="count"/> single-frame CT instances (one series, distinct UIDs) whose pixels
+    /// compress as CT does: the frames of <see cref="WriteCodecCt"/>, one per instance.
+    /// </summary>
+    public static void WriteCompressibleCtSeries(string directory, int count)
+    {
+        Directory.CreateDirectory(directory);
+        string multiframe = Path.Combine(directory, "frames.tmp");
+        WriteCodecCt(multiframe, Math.Min(count, 64));
+        var frames = DicomFile.Open(multiframe);
+        var pixels = ((DicomValueElement)frames.Dataset[new DicomTag(0x7FE0, 0x0010)]!).Memory.ToArray();
+        File.Delete(multiframe);
+        var file = DicomFile.Read(Ct512());
+        int frameBytes = 512 * 512 * 2, available = pixels.Length / frameBytes;
+        for (int i = 1; i <= count; i++)
+        {
+            file.Dataset.SetString(new DicomTag(0x0008, 0x0018), DicomVR.UI, $"2.25.2000{i}");
+            file.Dataset.SetString(new DicomTag(0x0020, 0x0013), DicomVR.IS, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            file.Dataset.SetBytes(new DicomTag(0x7FE0, 0x0010), DicomVR.OW, pixels.AsMemory((i % available) * frameBytes, frameBytes));
+            file.Save(Path.Combine(directory, $"ct{i:D5}.dcm"));
+        }
+    }
+
+    /// <summary>
     /// A multi-frame 8-bit RGB of <paramref name="frames"/> 512×512 frames that compresses as
     /// ultrasound or photographs do: smooth colour gradients, a moving bright disc, noise of a few units.
     /// </summary>
