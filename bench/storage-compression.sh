@@ -6,8 +6,8 @@
 #   2. the job alone: the same study stored, then a rule for CT; the time from the study's
 #      stability to every instance compressed (polling /api/statistics);
 #   3. ingest during the job: a first study stored and stable, the job started on it, then a
-#      second study of COUNT instances stored while it runs (QuietSeconds 0, so the job does not
-#      step aside: the worst case; by default it waits while instances arrive).
+#      second study of COUNT instances stored while it runs: with QuietSeconds 0 (the job never
+#      steps aside: the worst case), then with the default (it pauses while instances arrive).
 # The data folder is on this machine's disk; its own write rate is measured in the same run (dd,
 # fsync'd) because the disk here swings between runs. Usage: bench/storage-compression.sh [COUNT]
 set -euo pipefail
@@ -38,11 +38,17 @@ serve() { # $1 = data folder, $2 = config file; starts archivum serve in the bac
   wait_port $port
 }
 stats() { curl -s -u "admin:$(cat "$1/initial-admin-password")" "http://127.0.0.1:$http/api/statistics"; }
+compressed() { stats "$1" | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["modalities"]["CT"]["compressedInstances"])
+except Exception: print(0)'; }
 stop() { kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; }
 
 echo '{ "Archivum": { "StableAfterSeconds": 2 } }' > "$work/plain.json"
 cat > "$work/compress.json" <<JSON
 { "Archivum": { "StableAfterSeconds": 2, "StorageCompression": { "Rules": [ { "Modality": "CT" } ], "QuietSeconds": 0, "MaxInstancesPerSecond": 10000 } } }
+JSON
+cat > "$work/compress-default.json" <<JSON
+{ "Archivum": { "StableAfterSeconds": 2, "StorageCompression": { "Rules": [ { "Modality": "CT" } ], "MaxInstancesPerSecond": 10000 } } }
 JSON
 
 say "disk: $(printf '%.0f' "$(disk_rate)") MB/s (64 MB, fsync)"
@@ -54,11 +60,11 @@ printf 'ingest alone:            %6.0f instances/s (%d in %.1f s)\n' "$(echo "$c
 
 # 2. the job alone
 serve "$work/d2" "$work/plain.json"
-store "$work/study1" 4 >/dev/null
+stored=$(store "$work/study1" 4) # in a subshell: store waits for its own children only
 stop
 serve "$work/d2" "$work/compress.json"
 start=$(now)
-until [ "$(stats "$work/d2" | python3 -c 'import json,sys; print(json.load(sys.stdin)["modalities"]["CT"]["compressedInstances"])')" -ge "$count" ]; do
+until [ "$(compressed "$work/d2")" -ge "$count" ]; do
   sleep 1
   if [ "$(echo "$(now) - $start > 1800" | bc)" = 1 ]; then say "the job did not finish in 30 minutes"; break; fi
 done
@@ -68,13 +74,18 @@ stop
 printf 'compression job:         %6.0f instances/s (%d in %.1f s, from the start of serve, stability included)\n' "$(echo "$count / $took" | bc -l)" "$count" "$took"
 printf 'ratio:                   %6.2f : 1 (%d MB as received, %d MB stored)\n' "$(echo "$original / ($original - $saved)" | bc -l)" "$((original / 1048576))" "$(((original - saved) / 1048576))"
 
-# 3. ingest while the job works on a first study
-serve "$work/d3" "$work/plain.json"
-store "$work/study1" 4 >/dev/null
-stop
-serve "$work/d3" "$work/compress.json"
-sleep 4 # stable, and the job under way
-during=$(store "$work/study2" 4)
-stop
-printf 'ingest during the job:   %6.0f instances/s (%d in %.1f s): %.0f%% of ingest alone\n' "$(echo "$count / $during" | bc -l)" "$count" "$during" "$(echo "100 * $alone / $during" | bc -l)"
+# 3. ingest while the job works on a first study: never stepping aside (QuietSeconds 0), then as configured by default
+for config in compress compress-default; do
+  rm -rf "$work/d3"
+  serve "$work/d3" "$work/plain.json"
+  stored=$(store "$work/study1" 4) # in a subshell: store waits for its own children only
+  stop
+  serve "$work/d3" "$work/$config.json"
+  sleep 4 # stable, and the job under way
+  during=$(store "$work/study2" 4)
+  done_by_then=$(compressed "$work/d3")
+  stop
+  printf 'ingest during the job (%s): %6.0f instances/s (%d in %.1f s): %.0f%% of ingest alone; %d compressed by then\n' \
+    "$([ "$config" = compress ] && echo 'QuietSeconds 0' || echo 'default QuietSeconds 10')" "$(echo "$count / $during" | bc -l)" "$count" "$during" "$(echo "100 * $alone / $during" | bc -l)" "$done_by_then"
+done
 say "disk: $(printf '%.0f' "$(disk_rate)") MB/s (64 MB, fsync), after"

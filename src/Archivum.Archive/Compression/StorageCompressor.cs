@@ -37,7 +37,7 @@ public sealed partial class StorageCompressor(ArchiveRuntime archive, IReadOnlyL
                 await Task.Delay(quietBeforeWork, cancellationToken).ConfigureAwait(false); // instances are arriving: they come first
                 continue;
             }
-            int done = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            int done = await RunOnceAsync(cancellationToken, quietBeforeWork).ConfigureAwait(false);
             if (done == 0)
             {
                 await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false); // nothing to do: look again soon (one indexed query)
@@ -45,8 +45,11 @@ public sealed partial class StorageCompressor(ArchiveRuntime archive, IReadOnlyL
         }
     }
 
-    /// <summary>One batch: the candidates of every rule, each compressed or passed over; returns how many were looked at.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One batch: the candidates of every rule, each compressed or passed over; returns how many
+    /// were looked at. It stops early when an instance has arrived within <paramref name="quiet"/>.
+    /// </summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken, TimeSpan quiet = default)
     {
         int seen = 0;
         var pace = TimeSpan.FromSeconds(1 / Math.Max(0.01, maxPerSecond));
@@ -54,6 +57,10 @@ public sealed partial class StorageCompressor(ArchiveRuntime archive, IReadOnlyL
         {
             foreach (var candidate in Candidates(rule, 50))
             {
+                if (quiet > TimeSpan.Zero && DateTimeOffset.UtcNow - archive.Ingest.LastStoredAt < quiet)
+                {
+                    return seen; // instances are arriving: they come first
+                }
                 seen++;
                 var started = DateTimeOffset.UtcNow;
                 await CompressAsync(candidate, DicomTransferSyntax.Get(rule.TransferSyntax), cancellationToken).ConfigureAwait(false);
