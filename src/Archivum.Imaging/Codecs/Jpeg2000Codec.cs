@@ -46,6 +46,7 @@ public sealed class Jpeg2000Codec(DicomTransferSyntax syntax, bool canEncode) : 
             OpenJpegStreams.CollectErrors(codec, messagesHandle);
             OpenJpeg.SetDefaultDecoderParameters(parameters);
             Succeed(OpenJpeg.SetupDecoder(codec, parameters), "setting up the decoder", messages);
+            _ = OpenJpeg.SetThreads(codec, Environment.ProcessorCount); // one frame's code blocks over the cores (false: a build without threads, one then)
             fixed (byte* data = frame)
             {
                 var source = new OpenJpegStreams.Source { Data = data, Length = frame.Length };

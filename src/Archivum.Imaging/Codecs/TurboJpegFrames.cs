@@ -76,6 +76,13 @@ internal static class TurboJpegFrames
         {
             pixels = frame.ToArray();
         }
+        return EncodePixels(pixels, layout.Columns, layout.Rows, layout.SamplesPerPixel, quality, TurboJpeg.Subsampling422);
+    }
+
+    /// <summary>8-bit grey or interleaved RGB pixels as a baseline JPEG (JFIF), colour subsampled as asked (4:2:2 for DICOM's YBR_FULL_422, 4:4:4 for display).</summary>
+    public static unsafe byte[] EncodePixels(byte[] pixels, int width, int height, int channels, int quality, int colourSubsampling)
+    {
+        NativeLibraries.Require("turbojpeg", What);
         IntPtr handle = TurboJpeg.InitCompress();
         if (handle == IntPtr.Zero)
         {
@@ -87,9 +94,9 @@ internal static class TurboJpegFrames
             nuint size = 0;
             fixed (byte* source = pixels)
             {
-                bool colour = layout.SamplesPerPixel == 3;
-                TurboJpeg.Check(TurboJpeg.Compress2(handle, source, layout.Columns, 0, layout.Rows, colour ? TurboJpeg.PixelFormatRgb : TurboJpeg.PixelFormatGray,
-                    ref jpeg, ref size, colour ? TurboJpeg.Subsampling422 : TurboJpeg.SubsamplingGray, Math.Clamp(quality, 1, 100), TurboJpeg.FlagAccurateDct), handle, "encoding");
+                bool colour = channels == 3;
+                TurboJpeg.Check(TurboJpeg.Compress2(handle, source, width, 0, height, colour ? TurboJpeg.PixelFormatRgb : TurboJpeg.PixelFormatGray,
+                    ref jpeg, ref size, colour ? colourSubsampling : TurboJpeg.SubsamplingGray, Math.Clamp(quality, 1, 100), TurboJpeg.FlagAccurateDct), handle, "encoding");
             }
             return new ReadOnlySpan<byte>(jpeg, checked((int)size)).ToArray();
         }
