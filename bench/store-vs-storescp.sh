@@ -11,7 +11,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-export TCP_NODELAY=1 # Debian's DCMTK waits for delayed ACKs otherwise (see FIELD-NOTES)
+export TCP_NODELAY=1 # Debian's DCMTK waits for delayed ACKs otherwise (~40 ms per message)
 dotnet build -c Release bench/Archivum.Benchmarks >/dev/null
 bench="dotnet bench/Archivum.Benchmarks/bin/Release/net10.0/Archivum.Benchmarks.dll"
 $bench generate-ct "$work/ct" "$count"

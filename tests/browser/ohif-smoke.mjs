@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 const [base, studyUid, patientId, out] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  // FIELD-NOTES: what Debian's chromium needs headless here, and WebGL through SwiftShader.
+  // What Debian's chromium needs headless here (no sandbox as root, no GPU), and WebGL through SwiftShader.
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
 });

@@ -189,7 +189,7 @@ public sealed class DicomServer : IAsyncDisposable
         try
         {
             remote = socket.RemoteEndPoint;
-            socket.NoDelay = true; // FIELD-NOTES: Nagle costs ~40 ms per DIMSE message on loopback
+            socket.NoDelay = true; // Nagle's algorithm with delayed ACKs costs ~40 ms per DIMSE message on loopback (measured)
             stream = new NetworkStream(socket, ownsSocket: true);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)

@@ -34,7 +34,7 @@ internal static class CliErrors
     }
 
     private static bool IsExpected(Exception e) =>
-        e is DicomReadException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException
+        e is DicomReadException or IOException or InvalidDataException or NotSupportedException or UnauthorizedAccessException or InvalidOperationException or ArgumentException
             or System.Security.Authentication.AuthenticationException or System.Security.Cryptography.CryptographicException
             or OperationCanceledException;
 

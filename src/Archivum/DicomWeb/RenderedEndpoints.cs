@@ -117,7 +117,7 @@ internal static class RenderedEndpoints
                     return problem;
                 }
                 string syntax = query["transferSyntax"].ToString();
-                if (syntax.Length == 0 && stored[0].OriginalTransferSyntaxUid is { } original && !DicomTransferSyntax.Get(original).IsEncapsulated)
+                if (syntax.Length == 0 && stored[0].ArrivedUncompressedIn is { } original)
                 {
                     syntax = original; // compressed for storage since it arrived: given back as it came
                 }

@@ -59,9 +59,9 @@ internal static class WadoEndpoints
         foreach (var instance in stored)
         {
             var syntax = DicomTransferSyntax.Get(instance.TransferSyntaxUid);
-            // An instance that arrived uncompressed and was compressed for storage since comes, unless
-            // asked for otherwise, as it would have before: in Explicit VR Little Endian, decoded.
-            bool compressedForStorage = instance.OriginalTransferSyntaxUid is { } original && !DicomTransferSyntax.Get(original).IsEncapsulated;
+            // An instance compressed for storage since it arrived comes, unless asked for otherwise, as
+            // it would have before: in Explicit VR Little Endian, decoded.
+            bool compressedForStorage = instance.ArrivedUncompressedIn is not null;
             if (requested == "*" || (target is null && syntax.IsEncapsulated && !compressedForStorage) || syntax == (target ?? DicomTransferSyntax.ExplicitVRLittleEndian))
             {
                 parts.Add(new Part(instance, syntax, AsStored: true));

@@ -42,7 +42,7 @@ internal static class Dcmtk
         {
             info.ArgumentList.Add(argument);
         }
-        info.Environment["TCP_NODELAY"] = "1"; // FIELD-NOTES: Debian's DCMTK leaves Nagle on
+        info.Environment["TCP_NODELAY"] = "1"; // Debian's DCMTK leaves Nagle on: ~40 ms per message otherwise
         var sink = new StringBuilder();
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { lock (sink) { sink.AppendLine(e.Data); } };

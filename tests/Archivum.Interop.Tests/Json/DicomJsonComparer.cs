@@ -101,7 +101,7 @@ internal sealed class DicomJsonComparer
 
     private bool IgnoredInPeer(string key, string path) =>
         IsGroupLength(key)
-        // dcm2json rewrites text to UTF-8 and restates Specific Character Set as "ISO_IR 192" (FIELD-NOTES);
+        // dcm2json rewrites text to UTF-8 and restates Specific Character Set as "ISO_IR 192" (as measured);
         // Archivum keeps the value as stored so that reading the JSON back restores the original encoding.
         || (_peer == JsonPeer.Dcm2Json && key == "00080005");
 

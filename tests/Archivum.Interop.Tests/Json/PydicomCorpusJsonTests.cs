@@ -16,7 +16,7 @@ public sealed class PydicomCorpusJsonTests(ITestOutputHelper output)
 {
     private const string OracleMissing = "(pydicom corpus missing)";
 
-    // Cut short on purpose (FIELD-NOTES, pydicom's README). pydicom reads them leniently and hands on the
+    // Cut short on purpose (pydicom's README says so). pydicom reads them leniently and hands on the
     // short value; Archivum refuses a value whose length the input does not back.
     private static readonly HashSet<string> Truncated = new(StringComparer.Ordinal)
     {

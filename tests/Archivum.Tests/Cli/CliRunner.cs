@@ -49,7 +49,7 @@ internal static class CliRunner
             RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
-        // DCMTK's network tools wait ~40 ms per message for a delayed ACK without it (FIELD-NOTES).
+        // DCMTK's network tools wait ~40 ms per message for a delayed ACK without it.
         start.Environment["TCP_NODELAY"] = "1";
         foreach (var (name, value) in environment)
         {

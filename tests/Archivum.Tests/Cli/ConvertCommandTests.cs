@@ -76,6 +76,20 @@ public sealed class ConvertCommandTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
 
+    [Theory]
+    [InlineData("rtdose.dcm", "JPEGLSLossless", "JPEG-LS holds samples of up to 16 bits")] // 32-bit dose grid
+    [InlineData("CT_small.dcm", "JPEGBaseline8Bit", "JPEG Baseline holds 8-bit samples")]
+    [InlineData("JPEG2000-embedded-sequence-delimiter.dcm", "RLELossless", "JPEG 2000 reading the header")] // a damaged codestream (GDCM refuses it too)
+    public void Pixels_a_codec_cannot_hold_or_read_are_refused_in_one_line(string file, string syntax, string reason)
+    {
+        CliRunner.RequireDcmtk();
+        var result = CliRunner.Archivum("convert", Path.Combine(CliRunner.Corpus, file), Path.Combine(_dir, "out.dcm"), "-t", syntax);
+        Assert.Equal(1, result.ExitCode);
+        string line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(_dir));
+    }
+
     private static string DataSetPart(string dcmdump)
     {
         int start = dcmdump.IndexOf("# Dicom-Data-Set", StringComparison.Ordinal);
